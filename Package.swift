@@ -1,0 +1,90 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Every target builds in Swift 6 language mode with warnings treated as errors.
+let strictSettings: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "images-mock",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "images-mock", targets: ["images-mock"]),
+        .library(name: "ImagesMockCore", targets: ["ImagesMockCore"]),
+        .library(name: "ImagesMockServer", targets: ["ImagesMockServer"]),
+        .library(name: "ImagesMockTesting", targets: ["ImagesMockTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // C libraries: each has exactly one owner module, which imports it privately.
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]
+        ),
+        .systemLibrary(
+            name: "CImageCodecs",
+            providers: [.apt(["libpng-dev", "libturbojpeg0-dev", "libwebp-dev", "zlib1g-dev"])]
+        ),
+
+        .target(
+            name: "ImagesMockCodecs",
+            dependencies: ["CImageCodecs"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ImagesMockCore",
+            dependencies: ["ImagesMockCodecs"],
+            resources: [.embedInCode("Resources/models.json")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ImagesMockServer",
+            dependencies: [
+                "ImagesMockCore",
+                "CMicroHTTPD",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ImagesMockTesting",
+            dependencies: ["ImagesMockCore", "ImagesMockServer"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "images-mock",
+            dependencies: [
+                "ImagesMockCore",
+                "ImagesMockServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        .testTarget(
+            name: "ImagesMockCoreTests",
+            dependencies: ["ImagesMockCore", "ImagesMockCodecs"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ImagesMockCodecsTests",
+            dependencies: ["ImagesMockCodecs"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ImagesMockServerTests",
+            dependencies: ["ImagesMockCore", "ImagesMockServer", "ImagesMockTesting", "ImagesMockCodecs"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ArchitectureTests",
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,102 @@
+/// HTTP header fields in arrival order, looked up case-insensitively.
+public struct HTTPHeaders: Sendable, Equatable, Sequence {
+    public private(set) var fields: [(name: String, value: String)]
+
+    public init(_ fields: [(name: String, value: String)] = []) { self.fields = fields }
+
+    /// The first value of a header, whatever the case of its name.
+    public subscript(name: String) -> String? {
+        let lowered = name.lowercased()
+        return fields.first(where: { $0.name.lowercased() == lowered })?.value
+    }
+
+    public func values(for name: String) -> [String] {
+        let lowered = name.lowercased()
+        return fields.filter { $0.name.lowercased() == lowered }.map(\.value)
+    }
+
+    public mutating func add(_ name: String, _ value: String) { fields.append((name, value)) }
+
+    /// Replaces every field of that name with one field.
+    public mutating func set(_ name: String, _ value: String) {
+        remove(name)
+        fields.append((name, value))
+    }
+
+    public mutating func remove(_ name: String) {
+        let lowered = name.lowercased()
+        fields.removeAll { $0.name.lowercased() == lowered }
+    }
+
+    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
+
+    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+        lhs.fields.count == rhs.fields.count
+            && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+}
+
+/// A request as the engine sees it: everything the adapter received, no sockets.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    /// The path without the query string, e.g. `/v1/images/generations`.
+    public var path: String
+    public var query: String?
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    public init(method: String, path: String, query: String? = nil, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+    }
+
+    /// Splits a request target such as `/v1/images/generations?x=1` into path and query.
+    public init(method: String, target: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+        if let mark = target.firstIndex(of: "?") {
+            self.init(method: method, path: String(target[..<mark]), query: String(target[target.index(after: mark)...]), headers: headers, body: body)
+        } else {
+            self.init(method: method, path: target, headers: headers, body: body)
+        }
+    }
+}
+
+/// A complete response, ready for any transport.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// What the engine decided for one request; the adapter carries it out.
+public struct ResponsePlan: Sendable {
+    public var response: HTTPResponse
+    /// How long to hold the response back (simulated latency). The adapter suspends the connection
+    /// rather than sleeping a thread.
+    public var delay: Duration
+
+    public init(response: HTTPResponse, delay: Duration = .zero) {
+        self.response = response
+        self.delay = delay
+    }
+}
+
+/// Size limits the adapter enforces while the body arrives.
+public struct BodyLimits: Sendable, Equatable {
+    /// Larger bodies get a 413 as soon as the limit is crossed (design: 64 MiB).
+    public var maximumBodyBytes: Int
+
+    public init(maximumBodyBytes: Int = 64 * 1024 * 1024) {
+        self.maximumBodyBytes = maximumBodyBytes
+    }
+}

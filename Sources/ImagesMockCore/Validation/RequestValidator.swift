@@ -1,0 +1,364 @@
+import Foundation
+
+/// A parameter as it arrived, before validation.
+public enum ParameterValue: Sendable, Equatable {
+    /// A member of a JSON body.
+    case json(JSONValue)
+    /// A multipart text field: numbers and booleans arrive as text and are converted (contract row 7a).
+    case formText(String)
+}
+
+/// The request's parameters in arrival order, whatever the body form.
+public struct RequestParameters: Sendable, Equatable {
+    public var form: BodyForm
+    public var entries: [(name: String, value: ParameterValue)]
+
+    public init(form: BodyForm, entries: [(name: String, value: ParameterValue)]) {
+        self.form = form
+        self.entries = entries
+    }
+
+    public init(json object: JSONObject) {
+        self.init(form: .json, entries: object.members.map { ($0.key, .json($0.value)) })
+    }
+
+    public subscript(name: String) -> ParameterValue? { entries.first(where: { $0.name == name })?.value }
+
+    public static func == (lhs: RequestParameters, rhs: RequestParameters) -> Bool {
+        lhs.form == rhs.form && lhs.entries.count == rhs.entries.count
+            && zip(lhs.entries, rhs.entries).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+}
+
+/// A parameter's value after validation.
+public enum ValidatedValue: Sendable, Equatable {
+    case string(String)
+    case integer(Int)
+    case boolean(Bool)
+    case json(JSONValue)
+}
+
+/// A request the real API would accept: the model and every parameter with defaults applied.
+public struct ValidatedImageRequest: Sendable, Equatable {
+    public let endpoint: Endpoint
+    public let model: ModelDescriptor
+    /// Parameters given or defaulted by the catalog, by name.
+    public let values: [String: ValidatedValue]
+    /// Names the client actually sent (after dropping explicit nulls of optional parameters).
+    public let providedNames: Set<String>
+
+    public func string(_ name: String) -> String? {
+        if case .string(let value) = values[name] { return value }
+        return nil
+    }
+
+    public func integer(_ name: String) -> Int? {
+        if case .integer(let value) = values[name] { return value }
+        return nil
+    }
+
+    public func boolean(_ name: String) -> Bool? {
+        if case .boolean(let value) = values[name] { return value }
+        return nil
+    }
+
+    public var prompt: String? { string("prompt") }
+    public var imageCount: Int { integer("n") ?? 1 }
+}
+
+/// What the validator needs to know of the simulated era.
+public struct ValidationContext: Sendable, Equatable {
+    public var catalog: ModelCatalog
+    public var errorStyle: ErrorStyle
+    /// `nil`: every model is live and every feature exists (design §1).
+    public var asOf: CalendarDate?
+    /// Forces `model` to be required even before the date the real API started requiring it.
+    public var requireModel: Bool
+
+    public init(catalog: ModelCatalog = .builtIn, errorStyle: ErrorStyle = .current, asOf: CalendarDate? = nil, requireModel: Bool = false) {
+        self.catalog = catalog
+        self.errorStyle = errorStyle
+        self.asOf = asOf
+        self.requireModel = requireModel
+    }
+
+    public var modelIsRequired: Bool {
+        if requireModel { return true }
+        if let asOf { return asOf >= catalog.timeline.modelRequiredFrom }
+        return false
+    }
+}
+
+/// Applies the catalog's rules to a request's parameters, in the real API's order (contract §7.3),
+/// and reports the first defect only.
+public struct RequestValidator: Sendable {
+    public let context: ValidationContext
+    private let messages: ValidationMessages
+
+    public init(context: ValidationContext) {
+        self.context = context
+        self.messages = ValidationMessages(style: context.errorStyle)
+    }
+
+    public func validate(_ parameters: RequestParameters, endpoint: Endpoint) throws(APIError) -> ValidatedImageRequest {
+        let model = try resolveModel(parameters, endpoint: endpoint)
+        guard let specs = model.parameters(for: endpoint) else {
+            throw modelNotForEndpoint(model, endpoint: endpoint)
+        }
+
+        for entry in parameters.entries where entry.name != "model" {
+            guard let spec = specs[entry.name], spec.accepts(form: parameters.form) else {
+                throw messages.unknownParameter(entry.name)
+            }
+        }
+
+        var values: [String: ValidatedValue] = ["model": .string(model.id)]
+        var provided: Set<String> = ["model"]
+        let orderedNames = context.catalog.validationOrder.filter { specs[$0] != nil }
+            + specs.keys.filter { !context.catalog.validationOrder.contains($0) }.sorted()
+        for name in orderedNames {
+            guard let spec = specs[name], spec.accepts(form: parameters.form) else { continue }
+            let value = parameters[name]
+            if let value, !isExplicitNull(value) || spec.required {
+                if let validated = try validate(value, named: name, spec: spec) {
+                    values[name] = validated
+                }
+                provided.insert(name)
+            } else if spec.required {
+                throw messages.missingParameter(name)
+            } else if let defaultValue = spec.defaultValue {
+                values[name] = ValidatedValue(defaultValue)
+            }
+        }
+
+        try checkDependencies(specs: specs, values: values, provided: provided)
+        return ValidatedImageRequest(endpoint: endpoint, model: model, values: values, providedNames: provided)
+    }
+
+    // MARK: - Model
+
+    private func resolveModel(_ parameters: RequestParameters, endpoint: Endpoint) throws(APIError) -> ModelDescriptor {
+        let catalog = context.catalog
+        let id: String
+        switch parameters["model"] {
+        case nil where !context.modelIsRequired, .json(.null)? where !context.modelIsRequired:
+            id = catalog.defaultModel
+        case nil:
+            throw messages.missingParameter("model")
+        case .json(.string(let text))?, .formText(let text)?:
+            id = text
+        case .json(let other)?:
+            throw messages.invalidType("model", expected: "a string", schemaType: "string", got: other)
+        }
+        guard let model = catalog.model(id), model.isAvailable(asOf: context.asOf) else {
+            throw messages.modelNotFound(id)
+        }
+        return model
+    }
+
+    /// A live model that has no such endpoint (dall-e-3 on edits): the supported models are listed.
+    private func modelNotForEndpoint(_ model: ModelDescriptor, endpoint: Endpoint) -> APIError {
+        let supported = context.catalog.sortedModels
+            .filter { $0.parameters(for: endpoint) != nil && $0.isAvailable(asOf: context.asOf) }
+            .map(\.id)
+        var error = messages.invalidValue("model", value: model.id, supported: supported)
+        error.diagnosis = "The model '\(model.id)' exists but does not support /v1/images/\(endpoint.rawValue)."
+        return error
+    }
+
+    private func isExplicitNull(_ value: ParameterValue) -> Bool {
+        if case .json(.null) = value { return true }
+        return false
+    }
+
+    // MARK: - One parameter
+
+    private func validate(_ value: ParameterValue, named name: String, spec: ParameterSpec) throws(APIError) -> ValidatedValue? {
+        switch spec.kind {
+        case .any:
+            if case .json(let json) = value { return .json(json) }
+            if case .formText(let text) = value { return .string(text) }
+            return nil
+        case .string:
+            let text = try requireString(value, named: name, expected: "a string")
+            try checkLength(text, named: name, spec: spec)
+            return .string(text)
+        case .integer:
+            let number = try requireInteger(value, named: name)
+            return .integer(try checkRange(number, named: name, spec: spec))
+        case .boolean:
+            return .boolean(try requireBoolean(value, named: name))
+        case .enumeration:
+            let allowed = spec.values ?? []
+            let text = try requireString(value, named: name, expected: Self.oneOf(allowed))
+            guard allowed.contains(text) else { throw invalidEnumValue(name, text, spec: spec) }
+            return .string(text)
+        case .freeSize:
+            let text = try requireString(value, named: name, expected: "a string")
+            try checkFreeSize(text, spec: spec)
+            return .string(text)
+        case .object:
+            switch value {
+            case .json(.object(let object)): return .json(.object(object))
+            case .json(let other): throw messages.invalidType(name, expected: "an object", schemaType: "object", got: other)
+            case .formText(let text): throw messages.unconvertibleText(name, expected: "an object", text: text, schemaType: "object")
+            }
+        case .file, .imageReferences:
+            // Files and image references are checked by the edits/variations layer, which owns the uploads.
+            if case .json(let json) = value { return .json(json) }
+            return nil
+        }
+    }
+
+    static func oneOf(_ values: [String]) -> String {
+        "one of " + EnglishList.joined(values.map { "'\($0)'" }, conjunction: "or")
+    }
+
+    private func invalidEnumValue(_ name: String, _ text: String, spec: ParameterSpec) -> APIError {
+        if let override = spec.invalidValue {
+            switch context.errorStyle {
+            case .current: return APIError(status: 400, message: override.message, param: override.param, code: override.code)
+            case .legacy: return APIError(status: 400, message: override.message, code: override.code)
+            }
+        }
+        return messages.invalidValue(name, value: text, supported: spec.values ?? [])
+    }
+
+    private func requireString(_ value: ParameterValue, named name: String, expected: String) throws(APIError) -> String {
+        switch value {
+        case .json(.string(let text)), .formText(let text): return text
+        case .json(let other): throw messages.invalidType(name, expected: expected, schemaType: "string", got: other)
+        }
+    }
+
+    private func requireInteger(_ value: ParameterValue, named name: String) throws(APIError) -> JSONNumber {
+        switch value {
+        case .json(.number(let number)) where number.isInteger:
+            return number
+        case .json(let other):
+            throw messages.invalidType(name, expected: "an integer", schemaType: "integer", got: other)
+        case .formText(let text):
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty, case .number(let number)? = try? JSONParser.parse(trimmed), number.isInteger else {
+                throw messages.unconvertibleText(name, expected: "an integer", text: text, schemaType: "integer")
+            }
+            return number
+        }
+    }
+
+    private func requireBoolean(_ value: ParameterValue, named name: String) throws(APIError) -> Bool {
+        switch value {
+        case .json(.bool(let flag)): return flag
+        case .json(let other): throw messages.invalidType(name, expected: "a boolean", schemaType: "boolean", got: other)
+        case .formText(let text):
+            switch text.lowercased() {
+            case "true": return true
+            case "false": return false
+            default: throw messages.unconvertibleText(name, expected: "a boolean", text: text, schemaType: "boolean")
+            }
+        }
+    }
+
+    private func checkLength(_ text: String, named name: String, spec: ParameterSpec) throws(APIError) {
+        // Unicode scalars, as Python's len() counts (design: not grapheme clusters).
+        let length = text.unicodeScalars.count
+        if let minimum = spec.minLength, length < minimum {
+            throw length == 0 ? messages.emptyString(name) : messages.stringTooShort(name, minimum: minimum, length: length)
+        }
+        if let maximum = spec.maxLength, length > maximum {
+            throw messages.stringTooLong(name, value: text, maximum: maximum, length: length, legacyTemplate: spec.legacyMaxLengthMessage)
+        }
+    }
+
+    private func checkRange(_ number: JSONNumber, named name: String, spec: ParameterSpec) throws(APIError) -> Int {
+        let approximate = number.doubleValue ?? 0
+        if let minimum = spec.min, approximate < Double(minimum) {
+            throw messages.integerBelowMinimum(name, minimum: minimum, got: number.lexeme)
+        }
+        if let maximum = spec.max, approximate > Double(maximum) {
+            throw messages.integerAboveMaximum(name, maximum: maximum, got: number.lexeme)
+        }
+        // Within a catalog range the value fits in Int; a huge unbounded one is clamped rather than trapping.
+        let value = number.intValue ?? (approximate < 0 ? Int.min : Int.max)
+        if let required = spec.mustEqual, value != required {
+            throw messages.mustEqual(name, value: required)
+        }
+        return value
+    }
+
+    // MARK: - gpt-image-2 free sizes (contract §3.4)
+
+    private func checkFreeSize(_ text: String, spec: ParameterSpec) throws(APIError) {
+        if text == "auto" { return }
+        guard let size = ImageSize(parsing: text) else {
+            throw messages.invalidFreeSize(text, reason: "Expected WIDTHxHEIGHT, for example '1824x1024'.")
+        }
+        if let multiple = spec.multipleOf, size.width % multiple != 0 || size.height % multiple != 0 {
+            throw messages.invalidFreeSize(text, reason: "Width and height must both be divisible by \(multiple).")
+        }
+        if let maxEdge = spec.maxEdge, max(size.width, size.height) > maxEdge {
+            throw messages.invalidFreeSize(text, reason: "The longest edge must be at most \(maxEdge) pixels, but got \(max(size.width, size.height)).")
+        }
+        if let ratio = spec.maxAspectRatio, Double(max(size.width, size.height)) > ratio * Double(min(size.width, size.height)) {
+            throw messages.invalidFreeSize(text, reason: "The aspect ratio must be between 1:\(Int(ratio)) and \(Int(ratio)):1.")
+        }
+        let pixels = size.width * size.height
+        if let minimum = spec.minPixels, pixels < minimum {
+            throw messages.invalidFreeSize(text, reason: "The total number of pixels must be at least \(minimum), but got \(pixels).")
+        }
+        if let maximum = spec.maxPixels, pixels > maximum {
+            throw messages.invalidFreeSize(text, reason: "The total number of pixels must be at most \(maximum), but got \(pixels).")
+        }
+    }
+
+    // MARK: - Capabilities (checked last, contract §7.3)
+
+    private func checkDependencies(specs: [String: ParameterSpec], values: [String: ValidatedValue], provided: Set<String>) throws(APIError) {
+        func text(_ name: String) -> String? {
+            if case .string(let value) = values[name] { return value }
+            return nil
+        }
+        for name in context.catalog.validationOrder where provided.contains(name) {
+            guard let requires = specs[name]?.requires else { continue }
+            for (other, allowed) in requires.sorted(by: { $0.key < $1.key }) where !(text(other).map(allowed.contains) ?? false) {
+                throw messages.requiresOther(name, other: other, allowed: allowed, actual: text(other))
+            }
+        }
+        // A transparent background needs an output format with an alpha channel.
+        if text("background") == "transparent", let format = text("output_format"), !["png", "webp"].contains(format) {
+            throw messages.valueRequiresOther("background", value: "transparent", other: "output_format", allowed: ["png", "webp"], actual: format)
+        }
+    }
+}
+
+extension ValidatedValue {
+    init(_ json: JSONValue) {
+        switch json {
+        case .string(let text): self = .string(text)
+        case .bool(let flag): self = .boolean(flag)
+        case .number(let number) where number.intValue != nil: self = .integer(number.intValue!)
+        default: self = .json(json)
+        }
+    }
+}
+
+/// `WIDTHxHEIGHT` with positive edges, lower-case `x`, digits only.
+public struct ImageSize: Sendable, Hashable, CustomStringConvertible {
+    public let width: Int
+    public let height: Int
+
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
+
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "x", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.count <= 6 && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }),
+            let width = Int(parts[0]), let height = Int(parts[1]), width > 0, height > 0
+        else { return nil }
+        self.init(width: width, height: height)
+    }
+
+    public var description: String { "\(width)x\(height)" }
+}

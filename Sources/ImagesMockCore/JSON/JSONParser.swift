@@ -222,7 +222,7 @@ public struct JSONParser {
             let unicode = UnicodeScalar(scalar) ?? "\u{FFFD}"
             utf8.append(contentsOf: Array(String(Character(unicode)).utf8))
         default:
-            position -= 1
+            position -= 2
             throw error("invalid escape sequence '\\\(Character(UnicodeScalar(escaped)))' inside a string")
         }
     }

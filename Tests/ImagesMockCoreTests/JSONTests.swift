@@ -1,0 +1,99 @@
+import Testing
+@testable import ImagesMockCore
+
+@Suite("JSON parser and writer")
+struct JSONTests {
+    @Test func keepsKeyOrderAndNumberLexemes() throws {
+        let value = try JSONParser.parse(#"{"z":1,"a":2.50,"m":1e3,"big":123456789012345678901234}"#)
+        let object = try #require(value.objectValue)
+        #expect(object.keys == ["z", "a", "m", "big"])
+        #expect(object["a"] == .number(JSONNumber(lexeme: "2.50", isInteger: false)))
+        #expect(object["m"] == .number(JSONNumber(lexeme: "1e3", isInteger: false)))
+        #expect(object["big"] == .number(JSONNumber(lexeme: "123456789012345678901234", isInteger: true)))
+    }
+
+    @Test func duplicateKeysKeepFirstPositionAndLastValue() throws {
+        let object = try #require(try JSONParser.parse(#"{"a":1,"b":2,"a":3}"#).objectValue)
+        #expect(object.keys == ["a", "b"])
+        #expect(object["a"] == 3)
+    }
+
+    @Test func decodesEscapesAndSurrogatePairs() throws {
+        let value = try JSONParser.parse(#""a\"b\\c\/d\n\u00e9\ud83e\udda6""#)
+        #expect(value == .string("a\"b\\c/d\né🦦"))
+        #expect(try JSONParser.parse(#""\ud800""#) == .string("\u{FFFD}"))
+    }
+
+    @Test(arguments: [(String, String)]([
+        ("", "the body is empty at byte 0"),
+        ("   ", "the body is empty at byte 3"),
+        ("{", "unexpected end of input, expected a string key in double quotes at byte 1"),
+        (#"{"a":1,}"#, "unexpected character '}', expected a string key in double quotes at byte 7"),
+        ("{'a':1}", "unexpected character ''', expected a string key in double quotes at byte 1"),
+        (#"{"a":01}"#, "invalid number, leading zeros are not allowed at byte 6"),
+        (#"{"a":NaN}"#, "unexpected character 'N', expected a value at byte 5"),
+        (#"{"a":"x"} x"#, "unexpected character 'x' after the end of the JSON document at byte 10"),
+        ("\"a\u{01}\"", "invalid control character (0x1) inside a string at byte 2"),
+        (#"{"a":"\q"}"#, #"invalid escape sequence '\q' inside a string at byte 6"#),
+        ("[1,2", "unexpected end of input inside an array at byte 4"),
+        ("tru", "invalid literal, expected 'true' at byte 0"),
+    ]))
+    func rejectsMalformedDocuments(_ input: String, _ expected: String) {
+        let error = #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(input) }
+        #expect(error?.description == expected)
+    }
+
+    @Test func boundsNestingDepth() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        let error = #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(deep) }
+        #expect(error?.reason == "nesting deeper than 128 levels")
+    }
+
+    @Test func rendersLikePythonJSONDumpsWithIndent2() {
+        let value: JSONValue = ["error": ["message": "Bad \"x\" é", "type": "invalid_request_error", "param": nil, "code": nil, "list": [], "obj": [:]]]
+        let text = String(decoding: JSONWriter.render(value, trailingNewline: true), as: UTF8.self)
+        #expect(text == """
+            {
+              "error": {
+                "message": "Bad \\"x\\" \\u00e9",
+                "type": "invalid_request_error",
+                "param": null,
+                "code": null,
+                "list": [],
+                "obj": {}
+              }
+            }
+
+            """)
+    }
+
+    @Test func compactLayoutHasNoSpaces() {
+        let value: JSONValue = ["a": [1, true], "b": .verbatimString(Array("QUJD".utf8))]
+        #expect(JSONWriter.renderString(value, layout: .compact) == #"{"a":[1,true],"b":"QUJD"}"#)
+    }
+
+    @Test func astralCharactersBecomeSurrogatePairs() {
+        #expect(JSONWriter.renderString("🦦", layout: .compact) == #""\ud83e\udda6""#)
+    }
+
+    @Test func billingErrorRendersToTheCapturedContentLength() {
+        // Contract §7.1: the real billing-limit error had content-length 172.
+        let error = APIError(status: 400, message: "Billing hard limit has been reached", code: "billing_hard_limit_reached")
+        #expect(error.body(style: .current).count == 172)
+    }
+
+    @Test func legacyStyleSortsKeysAlphabetically() {
+        let error = APIError(status: 404, message: "Invalid URL (POST /v1/images/foo)")
+        #expect(String(decoding: error.body(style: .legacy), as: UTF8.self) == """
+            {
+              "error": {
+                "code": null,
+                "message": "Invalid URL (POST /v1/images/foo)",
+                "param": null,
+                "type": "invalid_request_error"
+              }
+            }
+
+            """)
+    }
+}

@@ -1,0 +1,68 @@
+#ifndef IMAGES_MOCK_CMICROHTTPD_SHIM_H
+#define IMAGES_MOCK_CMICROHTTPD_SHIM_H
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <microhttpd.h>
+
+/* Swift does not import C variadic functions: these wrappers make the few calls we need. */
+
+/* Starts a daemon in thread-pool mode with epoll and suspend/resume, bound to a numeric host
+   ("127.0.0.1", "0.0.0.0", "::1", ...). Returns NULL when the host is not numeric or the daemon
+   cannot start (port in use, ...). */
+static inline struct MHD_Daemon *
+images_mock_start_daemon(const char *host, uint16_t port,
+                         MHD_AccessHandlerCallback handler, void *handler_context,
+                         MHD_RequestCompletedCallback completed, void *completed_context,
+                         unsigned int thread_pool_size, unsigned int connection_limit,
+                         size_t connection_memory_limit, unsigned int connection_timeout_seconds,
+                         int log_errors)
+{
+    struct sockaddr_in address4;
+    struct sockaddr_in6 address6;
+    struct sockaddr *address;
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC;
+    if (log_errors) flags |= MHD_USE_ERROR_LOG;
+    memset(&address4, 0, sizeof address4);
+    memset(&address6, 0, sizeof address6);
+    if (inet_pton(AF_INET, host, &address4.sin_addr) == 1) {
+        address4.sin_family = AF_INET;
+        address4.sin_port = htons(port);
+        address = (struct sockaddr *)&address4;
+    } else if (inet_pton(AF_INET6, host, &address6.sin6_addr) == 1) {
+        address6.sin6_family = AF_INET6;
+        address6.sin6_port = htons(port);
+        address = (struct sockaddr *)&address6;
+        flags |= MHD_USE_IPv6;
+    } else {
+        return NULL;
+    }
+    return MHD_start_daemon(flags, port, NULL, NULL, handler, handler_context,
+                            MHD_OPTION_SOCK_ADDR, address,
+                            MHD_OPTION_NOTIFY_COMPLETED, completed, completed_context,
+                            MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
+                            MHD_OPTION_CONNECTION_LIMIT, connection_limit,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
+                            MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds,
+                            MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+                            MHD_OPTION_END);
+}
+
+/* The port the daemon actually listens on (what `--port 0` picked). */
+static inline uint16_t images_mock_bound_port(struct MHD_Daemon *daemon)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return info == NULL ? 0 : info->port;
+}
+
+/* Number of open connections, for drain decisions and tests. */
+static inline unsigned int images_mock_current_connections(struct MHD_Daemon *daemon)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+    return info == NULL ? 0 : info->num_connections;
+}
+
+#endif

@@ -1,0 +1,58 @@
+import Synchronization
+
+/// Images handed out as `url` (DALL·E models), served by the mock until their lifetime ends.
+///
+/// Bounded by count: the oldest entries go first, so a long demo cannot grow memory without end.
+public final class ImageURLStore: Sendable {
+    public struct Entry: Sendable {
+        public let image: EncodedImage
+        public let expiresAt: Double
+    }
+
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var insertionOrder: [String] = []
+    }
+
+    private let state = Mutex(State())
+    private let clock: any MockClock
+    public let lifetimeSeconds: Double
+    public let maximumEntries: Int
+
+    public init(clock: any MockClock, lifetimeSeconds: Double, maximumEntries: Int = 4096) {
+        self.clock = clock
+        self.lifetimeSeconds = lifetimeSeconds
+        self.maximumEntries = maximumEntries
+    }
+
+    public func store(_ image: EncodedImage, id: String) {
+        let now = clock.now()
+        state.withLock { state in
+            state.entries[id] = Entry(image: image, expiresAt: now + lifetimeSeconds)
+            state.insertionOrder.append(id)
+            // Entries expire in insertion order, so expired and overflowing ones are all at the front.
+            var dropped = 0
+            while dropped < state.insertionOrder.count {
+                let oldest = state.insertionOrder[dropped]
+                let expired = (state.entries[oldest]?.expiresAt ?? 0) <= now
+                guard expired || state.insertionOrder.count - dropped > maximumEntries else { break }
+                state.entries[oldest] = nil
+                dropped += 1
+            }
+            if dropped > 0 { state.insertionOrder.removeFirst(dropped) }
+        }
+    }
+
+    /// The image, or `nil` when unknown or expired.
+    public func image(id: String) -> EncodedImage? {
+        let now = clock.now()
+        return state.withLock { state in
+            guard let entry = state.entries[id], entry.expiresAt > now else { return nil }
+            return entry.image
+        }
+    }
+
+    public var count: Int { state.withLock { $0.entries.count } }
+
+    public func removeAll() { state.withLock { $0 = State() } }
+}

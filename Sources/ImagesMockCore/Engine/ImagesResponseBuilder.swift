@@ -1,0 +1,104 @@
+import Foundation
+import ImagesMockCodecs
+
+/// Builds the success bodies of contract §4 from a validated request and its images.
+struct ImagesResponseBuilder {
+    let catalog: ModelCatalog
+
+    /// The echo fields of a GPT answer, with `auto` resolved the way the model would.
+    struct ResolvedOutput {
+        var size: ImageSize
+        var quality: String
+        var background: String
+        var outputFormat: ImageFormat
+        var compression: Int
+    }
+
+    func resolve(_ request: ValidatedImageRequest) -> ResolvedOutput {
+        let profile = request.model.response
+        let autos = profile.resolvedAuto ?? [:]
+        func resolved(_ name: String, fallback: String) -> String {
+            let value = request.string(name) ?? fallback
+            return value == "auto" ? (autos[name] ?? fallback) : value
+        }
+        let sizeText = resolved("size", fallback: "1024x1024")
+        let size = ImageSize(parsing: sizeText) ?? ImageSize(width: 1024, height: 1024)
+        let format: ImageFormat
+        if profile.kind == .dalle {
+            format = ImageFormat(rawValue: profile.outputFormat ?? "png") ?? .png
+        } else {
+            format = ImageFormat(rawValue: request.string("output_format") ?? "png") ?? .png
+        }
+        return ResolvedOutput(
+            size: size,
+            quality: resolved("quality", fallback: "high"),
+            background: resolved("background", fallback: "opaque"),
+            outputFormat: format,
+            compression: request.integer("output_compression") ?? 100)
+    }
+
+    /// Token accounting plausible for a mock (contract §4: per-quality output tokens scaled by area).
+    func usage(for request: ValidatedImageRequest, output: ResolvedOutput, inputImageTokens: Int = 0) -> JSONValue {
+        let textTokens = max(1, ((request.prompt?.unicodeScalars.count ?? 0) + 3) / 4)
+        let perSquare = catalog.outputTokens[output.quality] ?? catalog.outputTokens["high"] ?? 4160
+        let area = Double(output.size.width * output.size.height) / Double(1024 * 1024)
+        let imageTokens = Int((Double(perSquare) * area).rounded()) * request.imageCount
+        let inputTokens = textTokens + inputImageTokens
+        var members: [(key: String, value: JSONValue)] = [
+            ("total_tokens", .number(JSONNumber(inputTokens + imageTokens))),
+            ("input_tokens", .number(JSONNumber(inputTokens))),
+            ("output_tokens", .number(JSONNumber(imageTokens))),
+            ("input_tokens_details", .object(JSONObject([
+                ("text_tokens", .number(JSONNumber(textTokens))),
+                ("image_tokens", .number(JSONNumber(inputImageTokens))),
+            ]))),
+        ]
+        if request.model.response.outputTokensDetails == true {
+            members.append(("output_tokens_details", .object(JSONObject([
+                ("image_tokens", .number(JSONNumber(imageTokens))),
+                ("text_tokens", 0),
+            ]))))
+        }
+        return .object(JSONObject(members))
+    }
+
+    /// One `data[]` item of a DALL·E answer.
+    enum DalleItem {
+        case url(String)
+        case base64([UInt8])
+    }
+
+    func dalleBody(created: Int, items: [DalleItem], revisedPrompt: String?) -> [UInt8] {
+        let data: [JSONValue] = items.map { item in
+            var members: [(key: String, value: JSONValue)] = []
+            if let revisedPrompt { members.append(("revised_prompt", .string(revisedPrompt))) }
+            switch item {
+            case .url(let url): members.append(("url", .string(url)))
+            case .base64(let bytes): members.append(("b64_json", .verbatimString(bytes)))
+            }
+            return .object(JSONObject(members))
+        }
+        let body: JSONValue = .object(JSONObject([("created", .number(JSONNumber(created))), ("data", .array(data))]))
+        return JSONWriter.render(body, layout: .pretty, trailingNewline: true)
+    }
+
+    func gptBody(created: Int, images: [EncodedImage], output: ResolvedOutput, usage: JSONValue, safetyIdentifier: String?) -> [UInt8] {
+        var members: [(key: String, value: JSONValue)] = [
+            ("created", .number(JSONNumber(created))),
+            ("data", .array(images.map { .object(JSONObject([("b64_json", .verbatimString($0.base64))])) })),
+            ("background", .string(output.background)),
+            ("output_format", .string(output.outputFormat.rawValue)),
+            ("size", .string(output.size.description)),
+            ("quality", .string(output.quality)),
+            ("usage", usage),
+        ]
+        if let safetyIdentifier { members.append(("safety_identifier", .string(safetyIdentifier))) }
+        return JSONWriter.render(.object(JSONObject(members)), layout: .pretty, trailingNewline: true)
+    }
+
+    /// dall-e-3 rewrites prompts; the mock's rewrite is deterministic and recognisably derived.
+    static func revisedPrompt(for prompt: String, style: String?) -> String {
+        let look = style == "natural" ? "a natural, true-to-life look" : "vivid, hyper-real colours"
+        return "A detailed digital illustration of \(prompt.trimmingCharacters(in: .whitespacesAndNewlines)), rendered with \(look), balanced composition and soft, even lighting."
+    }
+}

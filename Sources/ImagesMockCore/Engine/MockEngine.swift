@@ -1,0 +1,306 @@
+import Foundation
+import ImagesMockCodecs
+
+/// Decides the answer to every request: routing, authentication, validation, images, headers.
+///
+/// Synchronous and free of I/O: the adapter hands it a complete request and carries out the
+/// returned ``ResponsePlan``. Safe to call from many threads at once.
+public final class MockEngine: Sendable {
+    public let configuration: MockConfiguration
+    public let imageCache: ImageCache
+    public let imageURLs: ImageURLStore
+    private let clock: any MockClock
+    private let random: RandomSource
+    private let authenticator: Authenticator
+    private let validator: RequestValidator
+    private let responses: ImagesResponseBuilder
+
+    /// Versions the real API accepts in the `OpenAI-Version` request header (contract §6.1).
+    static let supportedAPIVersions = ["2020-10-01", "2020-11-07"]
+    static let imagePathPrefix = "/v1/files/images/"
+
+    public init(configuration: MockConfiguration, clock: any MockClock = SystemClock(), imageCache: ImageCache? = nil) {
+        self.configuration = configuration
+        self.clock = clock
+        self.random = RandomSource(seed: configuration.seed)
+        self.imageCache = imageCache ?? ImageCache(maxBytes: configuration.imageCacheBytes)
+        self.imageURLs = ImageURLStore(clock: clock, lifetimeSeconds: configuration.imageURLLifetimeSeconds)
+        self.authenticator = Authenticator(policy: configuration.apiKeys)
+        self.validator = RequestValidator(context: configuration.validation)
+        self.responses = ImagesResponseBuilder(catalog: configuration.validation.catalog)
+    }
+
+    private var style: ErrorStyle { configuration.errorStyle }
+    private var timeline: APITimeline { configuration.validation.catalog.timeline }
+
+    /// The answer to one complete request.
+    public func respond(to request: HTTPRequest) -> ResponsePlan {
+        let started = ContinuousClock.now
+        var plan = decide(request)
+        if plan.response.status != 404 || !plan.response.body.isEmpty || plan.response.headers["content-type"] != nil {
+            let elapsed = ContinuousClock.now - started + plan.delay
+            addCommonHeaders(to: &plan.response, request: request, processing: elapsed)
+        } else {
+            plan.response.headers.set("x-content-type-options", "nosniff")
+        }
+        return plan
+    }
+
+    /// The answer when the body grew past the server's limit (sent before the body is read).
+    public func payloadTooLarge(_ request: HTTPRequest, limit: Int) -> ResponsePlan {
+        var error = APIError(
+            status: 413,
+            message: "Request body too large: the limit is \(limit) bytes (\(limit / (1024 * 1024)) MiB).",
+            diagnosis: "The body was rejected while it was still arriving; nothing after the first \(limit) bytes was read.")
+        error.headers.add("connection", "close")
+        var plan = ResponsePlan(response: error.response(style: style))
+        addCommonHeaders(to: &plan.response, request: request, processing: .zero)
+        return plan
+    }
+
+    // MARK: - Routing
+
+    private func decide(_ request: HTTPRequest) -> ResponsePlan {
+        if request.path.hasPrefix(Self.imagePathPrefix) && (request.method == "GET" || request.method == "HEAD") {
+            return ResponsePlan(response: serveImage(request))
+        }
+        if request.path == "/__admin/health" && request.method == "GET" {
+            let body = JSONWriter.render(["status": "ok"], layout: .pretty, trailingNewline: true)
+            return ResponsePlan(response: HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", "application/json")]), body: body))
+        }
+        if request.method == "OPTIONS" && request.path.hasPrefix("/v1/") {
+            return ResponsePlan(response: preflight(request))
+        }
+        let response: HTTPResponse
+        do throws(APIError) {
+            _ = try authenticator.authenticate(request.headers)
+            response = try route(request)
+        } catch {
+            response = error.response(style: style)
+        }
+        return ResponsePlan(response: response, delay: configuration.fixedLatency)
+    }
+
+    private func route(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
+        let endpoint = Endpoint.allCases.first { $0.path == request.path }
+        guard let endpoint, request.method == "POST" else { throw notFound(request) }
+        if endpoint == .variations, let asOf = configuration.validation.asOf, asOf >= timeline.variationsRetiredFrom {
+            throw APIError.bareNotFound
+        }
+        try checkAPIVersion(request.headers)
+        switch endpoint {
+        case .generations:
+            return try generations(request)
+        case .edits, .variations:
+            throw APIError(
+                status: 501, message: "images-mock does not serve /v1/images/\(endpoint.rawValue) yet.", type: "server_error",
+                diagnosis: "Multipart edits and variations are being built; generations are served.")
+        }
+    }
+
+    /// Unknown route or wrong method (contract rows 30, 30a, 31; design: envelope by default, bare 404 from 2026-08-29).
+    private func notFound(_ request: HTTPRequest) -> APIError {
+        if let asOf = configuration.validation.asOf, asOf >= timeline.bareNotFoundFrom { return .bareNotFound }
+        let target = request.query.map { "\(request.path)?\($0)" } ?? request.path
+        var error = APIError(status: 404, message: "Invalid URL (\(request.method) \(target))")
+        if Endpoint.allCases.contains(where: { $0.path == request.path }) {
+            error.diagnosis = "\(request.path) only answers POST."
+        } else if let near = Endpoint.allCases.first(where: { request.path.lowercased().hasPrefix($0.path) || $0.path.hasPrefix(request.path.lowercased()) && request.path.count > 10 }) {
+            error.diagnosis = "Did you mean POST \(near.path)? The path must match exactly (no trailing slash)."
+        }
+        return error
+    }
+
+    private func checkAPIVersion(_ headers: HTTPHeaders) throws(APIError) {
+        guard let version = headers["openai-version"], !Self.supportedAPIVersions.contains(version) else { return }
+        throw APIError(
+            status: 400,
+            message: "Unsupported OpenAI-Version header provided: \(version). (HINT: you can provide any of the following supported versions: \(Self.supportedAPIVersions.joined(separator: ", ")). Alternatively, you can simply omit this header to use the default version associated with your account.)")
+    }
+
+    // MARK: - Generations
+
+    private func generations(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
+        let contentType = MediaType(request.headers["content-type"])
+        if let contentType, contentType.essence != "application/json" {
+            throw unsupportedContentType(contentType)
+        }
+        let object = try parseJSONObject(request.body)
+        let validated = try validator.validate(RequestParameters(json: object), endpoint: .generations)
+        return try answer(validated, baseURL: baseURL(for: request))
+    }
+
+    /// Contract row 18, naming the media type without its parameters.
+    private func unsupportedContentType(_ contentType: MediaType) -> APIError {
+        var error = APIError(
+            status: 400,
+            message: "Unsupported content type: '\(contentType.essence)'. This API method only accepts 'application/json' requests, but you specified the header 'Content-Type: \(contentType.essence)'. Please try again with a supported content type.",
+            code: "unsupported_content_type")
+        if contentType.essence == "multipart/form-data" {
+            error.diagnosis = "/v1/images/generations takes a JSON body; only /v1/images/edits and /v1/images/variations take multipart/form-data."
+        } else {
+            error.diagnosis = "Send the body as JSON with 'Content-Type: application/json'."
+        }
+        if style == .legacy { error.code = nil }
+        return error
+    }
+
+    private func parseJSONObject(_ body: [UInt8]) throws(APIError) -> JSONObject {
+        let message =
+            "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, please contact us through our help center at help.openai.com.)"
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(body)
+        } catch {
+            throw APIError(status: 400, message: message, diagnosis: "The body is not valid JSON: \(error.description).")
+        }
+        guard case .object(let object) = value else {
+            throw APIError(status: 400, message: message, diagnosis: "The body is valid JSON but \(value.typeDescription), not an object; send the parameters as one JSON object.")
+        }
+        return object
+    }
+
+    // MARK: - Success
+
+    /// Where image URLs point: the configured public URL, else the host the client used.
+    private func baseURL(for request: HTTPRequest) -> String {
+        if let configured = configuration.publicBaseURL { return configured }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]_")
+        if let host = request.headers["host"], !host.isEmpty, host.count < 256, host.allSatisfy(allowed.contains) {
+            return "http://\(host)"
+        }
+        return "http://127.0.0.1"
+    }
+
+    private func answer(_ request: ValidatedImageRequest, baseURL: String) throws(APIError) -> HTTPResponse {
+        let output = responses.resolve(request)
+        let created = Int(clock.now())
+        var images: [EncodedImage] = []
+        for index in 0..<request.imageCount {
+            images.append(try placeholder(for: request, output: output, index: index))
+        }
+        let body: [UInt8]
+        switch request.model.response.kind {
+        case .gpt:
+            if request.boolean("stream") == true {
+                return streamingAnswer(request, output: output, images: images, created: created)
+            }
+            let usage = responses.usage(for: request, output: output)
+            let safetyIdentifier = request.string("safety_identifier") ?? request.string("user")
+            body = responses.gptBody(created: created, images: images, output: output, usage: usage, safetyIdentifier: safetyIdentifier)
+        case .dalle:
+            let items: [ImagesResponseBuilder.DalleItem] = images.map { image in
+                if request.string("response_format") == "b64_json" { return .base64(image.base64) }
+                return .url(publishURL(for: image, baseURL: baseURL))
+            }
+            let revised = request.model.response.revisedPrompt == true
+                ? ImagesResponseBuilder.revisedPrompt(for: request.prompt ?? "", style: request.string("style")) : nil
+            body = responses.dalleBody(created: created, items: items, revisedPrompt: revised)
+        }
+        return HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", "application/json")]), body: body)
+    }
+
+    private func placeholder(for request: ValidatedImageRequest, output: ImagesResponseBuilder.ResolvedOutput, index: Int) throws(APIError) -> EncodedImage {
+        let spec = PlaceholderRequest(
+            prompt: request.prompt ?? "", width: output.size.width, height: output.size.height, index: index,
+            seed: configuration.seed ?? 0, transparentBackground: output.background == "transparent")
+        do {
+            return try imageCache.image(for: ImageVariantKey(placeholder: spec, format: output.outputFormat, compression: output.compression))
+        } catch {
+            throw APIError(status: 500, message: "The server had an error while processing your request. Sorry about that!", type: "server_error",
+                diagnosis: "images-mock could not encode the placeholder image: \(error.message)")
+        }
+    }
+
+    /// Server-Sent Events as in contract §5: partial images (if asked), then one completed event per image.
+    private func streamingAnswer(_ request: ValidatedImageRequest, output: ImagesResponseBuilder.ResolvedOutput, images: [EncodedImage], created: Int) -> HTTPResponse {
+        let prefix = request.endpoint == .edits ? "image_edit" : "image_generation"
+        let partials = request.integer("partial_images") ?? 0
+        var body: [UInt8] = []
+        func event(_ type: String, _ members: [(key: String, value: JSONValue)]) {
+            body.append(contentsOf: "event: \(type)\ndata: ".utf8)
+            JSONWriter.write(.object(JSONObject([("type", .string(type))] + members)), into: &body, layout: .compact, asciiOnly: true, indent: 0)
+            body.append(contentsOf: "\n\n".utf8)
+        }
+        let common: [(key: String, value: JSONValue)] = [
+            ("created_at", .number(JSONNumber(created))),
+            ("size", .string(output.size.description)),
+            ("quality", .string(output.quality)),
+            ("background", .string(output.background)),
+            ("output_format", .string(output.outputFormat.rawValue)),
+        ]
+        for image in images {
+            for index in 0..<partials {
+                event("\(prefix).partial_image", [("b64_json", .verbatimString(image.base64))] + common + [("partial_image_index", .number(JSONNumber(index)))])
+            }
+            event("\(prefix).completed", [("b64_json", .verbatimString(image.base64))] + common + [("usage", responses.usage(for: request, output: output))])
+        }
+        return HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", "text/event-stream"), ("cache-control", "no-cache")]), body: body)
+    }
+
+    private func publishURL(for image: EncodedImage, baseURL: String) -> String {
+        let id = "img-" + random.alphanumeric(24)
+        imageURLs.store(image, id: id)
+        return "\(baseURL)\(Self.imagePathPrefix)\(id).\(image.format.rawValue)"
+    }
+
+    private func serveImage(_ request: HTTPRequest) -> HTTPResponse {
+        let file = String(request.path.dropFirst(Self.imagePathPrefix.count))
+        let id = file.split(separator: ".", maxSplits: 1).first.map(String.init) ?? file
+        guard let image = imageURLs.image(id: id) else {
+            var error = APIError(status: 404, message: "The image '\(file)' does not exist or its URL has expired.", diagnosis: "Image URLs live \(Int(configuration.imageURLLifetimeSeconds)) s (--image-url-ttl).")
+            error.type = "invalid_request_error"
+            return error.response(style: style)
+        }
+        let body = request.method == "HEAD" ? [] : image.bytes
+        var response = HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", image.format.mimeType)]), body: body)
+        response.headers.add("cache-control", "private, max-age=\(Int(configuration.imageURLLifetimeSeconds))")
+        return response
+    }
+
+    private func preflight(_ request: HTTPRequest) -> HTTPResponse {
+        HTTPResponse(status: 204, headers: HTTPHeaders([
+            ("access-control-allow-origin", "*"),
+            ("access-control-allow-methods", "GET, POST, OPTIONS"),
+            ("access-control-allow-headers", request.headers["access-control-request-headers"] ?? "authorization, content-type"),
+            ("access-control-max-age", "86400"),
+        ]))
+    }
+
+    // MARK: - Headers (contract §6.1)
+
+    private func addCommonHeaders(to response: inout HTTPResponse, request: HTTPRequest, processing: Duration) {
+        let milliseconds = processing.components.seconds * 1000 + processing.components.attoseconds / 1_000_000_000_000_000
+        response.headers.add("x-request-id", "req_" + random.hex(32))
+        response.headers.add("openai-processing-ms", String(milliseconds))
+        response.headers.add("openai-version", "2020-10-01")
+        response.headers.add("openai-organization", request.headers["openai-organization"] ?? configuration.organization)
+        response.headers.add("x-content-type-options", "nosniff")
+        response.headers.add("access-control-allow-origin", "*")
+    }
+}
+
+/// A `Content-Type` value split into its essence (`type/subtype`, lower-cased) and parameters.
+public struct MediaType: Sendable, Equatable {
+    public let essence: String
+    public let parameters: [(name: String, value: String)]
+
+    public init?(_ header: String?) {
+        guard let header, !header.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        let pieces = header.split(separator: ";", omittingEmptySubsequences: false)
+        essence = pieces[0].trimmingCharacters(in: .whitespaces).lowercased()
+        parameters = pieces.dropFirst().compactMap { piece in
+            guard let equals = piece.firstIndex(of: "=") else { return nil }
+            let name = piece[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
+            var value = piece[piece.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+            return (name, value)
+        }
+    }
+
+    public func parameter(_ name: String) -> String? { parameters.first(where: { $0.name == name.lowercased() })?.value }
+
+    public static func == (lhs: MediaType, rhs: MediaType) -> Bool {
+        lhs.essence == rhs.essence && lhs.parameters.map(\.name) == rhs.parameters.map(\.name) && lhs.parameters.map(\.value) == rhs.parameters.map(\.value)
+    }
+}

@@ -1,0 +1,46 @@
+import ImagesMockCore
+
+/// How the HTTP listener runs; independent of what the mock answers.
+public struct ServerConfiguration: Sendable {
+    /// A numeric address (`127.0.0.1`, `0.0.0.0`, `::1`) or `localhost`.
+    public var host: String
+    /// `0` picks a free port; read it back from ``ImagesMockServer/port``.
+    public var port: Int
+    /// libmicrohttpd polling threads; requests never sleep on them (delays suspend the connection).
+    public var threadCount: Int
+    /// Connections beyond this wait in the listen backlog.
+    public var connectionLimit: Int
+    /// Per-connection buffer; also bounds the request head and each upload chunk (256 KiB made 1 MiB uploads 30–60 % faster).
+    public var connectionMemoryLimit: Int
+    /// An idle or stalled connection (e.g. a body that stops arriving) is closed after this many seconds.
+    public var connectionTimeoutSeconds: Int
+    public var bodyLimits: BodyLimits
+    /// How long shutdown waits for in-flight requests before answering delayed ones at once.
+    public var drainTimeout: Duration
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        threadCount: Int = 2,
+        connectionLimit: Int = 16_384,
+        connectionMemoryLimit: Int = 256 * 1024,
+        connectionTimeoutSeconds: Int = 60,
+        bodyLimits: BodyLimits = BodyLimits(),
+        drainTimeout: Duration = .seconds(10)
+    ) {
+        self.host = host
+        self.port = port
+        self.threadCount = threadCount
+        self.connectionLimit = connectionLimit
+        self.connectionMemoryLimit = connectionMemoryLimit
+        self.connectionTimeoutSeconds = connectionTimeoutSeconds
+        self.bodyLimits = bodyLimits
+        self.drainTimeout = drainTimeout
+    }
+}
+
+/// Why the server could not start.
+public struct ServerError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}

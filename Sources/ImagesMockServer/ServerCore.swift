@@ -1,0 +1,182 @@
+import Dispatch
+import ImagesMockCore
+import Logging
+import Synchronization
+internal import CMicroHTTPD
+
+/// One request's state between libmicrohttpd's calls. Only the thread serving its connection
+/// touches it (timers only resume the connection), hence unchecked.
+final class RequestContext: @unchecked Sendable {
+    enum Phase {
+        case receiving
+        /// An early answer (413) was queued; the rest of the body is discarded.
+        case rejected
+        /// A chunked body crossed the limit: nothing more is stored, and the 413 goes out when the
+        /// upload ends (libmicrohttpd 0.9.75 drops a response queued in the middle of a chunked upload).
+        case discarding(ResponsePlan, discardedBytes: Int)
+        /// Suspended until the plan's delay has passed.
+        case delayed(ResponsePlan)
+        case answered
+    }
+
+    let method: String
+    let target: String
+    let headers: HTTPHeaders
+    var body: [UInt8] = []
+    var phase = Phase.receiving
+    let started = ContinuousClock.now
+
+    init(method: String, target: String, headers: HTTPHeaders) {
+        self.method = method
+        self.target = target
+        self.headers = headers
+    }
+
+    var request: HTTPRequest { HTTPRequest(method: method, target: target, headers: headers, body: body) }
+}
+
+/// What the C callbacks reach through their context pointer.
+final class ServerCore: Sendable {
+    let engine: MockEngine
+    let configuration: ServerConfiguration
+    let logger: Logger
+    let inFlight = Atomic<Int>(0)
+    /// How much of an over-limit chunked body is read and thrown away before the connection is closed.
+    static let maximumDiscardedBytes = 1 << 30
+    let shuttingDown = Atomic<Bool>(false)
+    private let suspended = Mutex<[ObjectIdentifier: ConnectionHandle]>([:])
+
+    init(engine: MockEngine, configuration: ServerConfiguration, logger: Logger) {
+        self.engine = engine
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    // MARK: - The access handler's three phases
+
+    func handle(connection: OpaquePointer, method: String, target: String, upload: UnsafeRawBufferPointer?, uploadSize: UnsafeMutablePointer<Int>, slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> MHD_Result {
+        guard let existing = slot.pointee else {
+            let context = RequestContext(method: method, target: target, headers: readHeaders(connection))
+            slot.pointee = Unmanaged.passRetained(context).toOpaque()
+            inFlight.add(1, ordering: .relaxed)
+            // A declared length over the limit is refused before any body byte (and before 100-continue).
+            if let declared = context.headers["content-length"].flatMap(Int.init), declared > configuration.bodyLimits.maximumBodyBytes {
+                context.phase = .rejected
+                return queue(engine.payloadTooLarge(context.request, limit: configuration.bodyLimits.maximumBodyBytes).response, on: connection, context: context)
+            }
+            return .YES
+        }
+        let context = Unmanaged<RequestContext>.fromOpaque(existing).takeUnretainedValue()
+
+        if uploadSize.pointee > 0 {
+            let size = uploadSize.pointee
+            uploadSize.pointee = 0
+            switch context.phase {
+            case .receiving:
+                let limit = configuration.bodyLimits.maximumBodyBytes
+                if context.body.count + size > limit {
+                    let plan = engine.payloadTooLarge(context.request, limit: limit)
+                    context.body = []
+                    guard context.headers["content-length"] == nil else {
+                        context.phase = .rejected
+                        return queue(plan.response, on: connection, context: context)
+                    }
+                    context.phase = .discarding(plan, discardedBytes: size)
+                    return .YES
+                }
+                if let upload { context.body.append(contentsOf: upload.prefix(size)) }
+            case .discarding(let plan, let discarded):
+                // Reading on is bounded too: a client that never stops sending is cut off.
+                guard discarded + size <= Self.maximumDiscardedBytes else { return .NO }
+                context.phase = .discarding(plan, discardedBytes: discarded + size)
+            default:
+                break  // discarding what follows an early answer
+            }
+            return .YES
+        }
+
+        switch context.phase {
+        case .receiving:
+            let plan = engine.respond(to: context.request)
+            if plan.delay > .zero && !shuttingDown.load(ordering: .relaxed) {
+                context.phase = .delayed(plan)
+                suspend(connection, context: context, for: plan.delay)
+                return .YES
+            }
+            return queue(plan.response, on: connection, context: context)
+        case .delayed(let plan), .discarding(let plan, _):
+            return queue(plan.response, on: connection, context: context)
+        case .rejected, .answered:
+            return .YES
+        }
+    }
+
+    func completed(slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) {
+        guard let slot, let pointer = slot.pointee else { return }
+        slot.pointee = nil
+        let context = Unmanaged<RequestContext>.fromOpaque(pointer).takeRetainedValue()
+        suspended.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(context)) }
+        inFlight.subtract(1, ordering: .relaxed)
+    }
+
+    // MARK: - Delays
+
+    private func suspend(_ connection: OpaquePointer, context: RequestContext, for delay: Duration) {
+        let key = ObjectIdentifier(context)
+        let handle = ConnectionHandle(pointer: connection)
+        suspended.withLock { $0[key] = handle }
+        MHD_suspend_connection(connection)
+        let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
+            resume(key)
+        }
+    }
+
+    /// Resumes once: the timer and shutdown may race, the registry decides who wins.
+    private func resume(_ key: ObjectIdentifier) {
+        guard let handle = suspended.withLock({ $0.removeValue(forKey: key) }) else { return }
+        MHD_resume_connection(handle.pointer)
+    }
+
+    func resumeAllSuspended() {
+        let handles = suspended.withLock { registry -> [ConnectionHandle] in
+            defer { registry.removeAll() }
+            return Array(registry.values)
+        }
+        for handle in handles { MHD_resume_connection(handle.pointer) }
+    }
+
+    // MARK: - libmicrohttpd calls
+
+    private func readHeaders(_ connection: OpaquePointer) -> HTTPHeaders {
+        let collector = HeaderCollector()
+        let context = Unmanaged.passUnretained(collector).toOpaque()
+        _ = MHD_get_connection_values(connection, .HEADER_KIND, Trampolines.headerIterator, context)
+        return collector.headers
+    }
+
+    private func queue(_ response: HTTPResponse, on connection: OpaquePointer, context: RequestContext) -> MHD_Result {
+        if case .rejected = context.phase {} else { context.phase = .answered }
+        let mhdResponse = response.body.withUnsafeBytes { bytes in
+            MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+        }
+        guard let mhdResponse else { return .NO }
+        defer { MHD_destroy_response(mhdResponse) }
+        for field in response.headers {
+            _ = MHD_add_response_header(mhdResponse, field.name, field.value)
+        }
+        if shuttingDown.load(ordering: .relaxed) {
+            _ = MHD_add_response_header(mhdResponse, "connection", "close")
+        }
+        if logger.logLevel <= .debug {
+            let elapsed = ContinuousClock.now - context.started
+            logger.debug("\(context.method) \(context.target) -> \(response.status) in \(elapsed)")
+        }
+        return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
+    }
+}
+
+/// Collects request headers through libmicrohttpd's iterator callback.
+final class HeaderCollector {
+    var headers = HTTPHeaders()
+}

@@ -1,0 +1,31 @@
+import ImagesMockCore
+internal import CMicroHTTPD
+
+/// The C callbacks. They live here, never in `main.swift`: there they would be inferred
+/// `@MainActor` and trap on libmicrohttpd's threads (notes, trap 1).
+enum Trampolines {
+    static let accessHandler: MHD_AccessHandlerCallback = { context, connection, url, method, _, uploadData, uploadDataSize, requestSlot in
+        guard let context, let connection, let uploadDataSize, let requestSlot else { return .NO }
+        let core = Unmanaged<ServerCore>.fromOpaque(context).takeUnretainedValue()
+        let upload = uploadData.map { UnsafeRawBufferPointer(start: $0, count: uploadDataSize.pointee) }
+        return core.handle(
+            connection: connection,
+            method: method.map { String(cString: $0) } ?? "GET",
+            target: url.map { String(cString: $0) } ?? "/",
+            upload: upload,
+            uploadSize: uploadDataSize,
+            slot: requestSlot)
+    }
+
+    static let requestCompleted: MHD_RequestCompletedCallback = { context, _, requestSlot, _ in
+        guard let context else { return }
+        Unmanaged<ServerCore>.fromOpaque(context).takeUnretainedValue().completed(slot: requestSlot)
+    }
+
+    static let headerIterator: MHD_KeyValueIterator = { context, _, key, value in
+        guard let context, let key else { return .YES }
+        let collector = Unmanaged<HeaderCollector>.fromOpaque(context).takeUnretainedValue()
+        collector.headers.add(String(cString: key), value.map { String(cString: $0) } ?? "")
+        return .YES
+    }
+}

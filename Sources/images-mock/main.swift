@@ -1,1 +1,0 @@
-print("images-mock")

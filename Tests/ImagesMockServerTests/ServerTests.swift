@@ -1,0 +1,232 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import ImagesMockCodecs
+import ImagesMockCore
+import ImagesMockServer
+import ImagesMockTesting
+import Testing
+
+private func post(_ mock: RunningImagesMock, path: String = "/v1/images/generations", json: String, key: String? = "sk-test") async throws -> (HTTPURLResponse, Data) {
+    var request = URLRequest(url: URL(string: mock.baseURL + path)!)
+    request.httpMethod = "POST"
+    request.httpBody = Data(json.utf8)
+    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+    let (data, response) = try await URLSession.shared.data(for: request)
+    return (response as! HTTPURLResponse, data)
+}
+
+@Suite("Server over loopback", .serialized)
+struct ServerTests {
+    @Test func urlSessionGeneratesADecodablePNGOfTheRequestedSize() async throws {
+        try await withImagesMock { mock in
+            #expect(mock.port > 0)
+            let (response, data) = try await post(mock, json: #"{"model":"gpt-image-2","prompt":"an otter","size":"1536x864","output_format":"webp"}"#)
+            #expect(response.statusCode == 200)
+            #expect(response.value(forHTTPHeaderField: "content-type") == "application/json")
+            let requestID = try #require(response.value(forHTTPHeaderField: "x-request-id"))
+            #expect(requestID.range(of: "^req_[0-9a-f]{32}$", options: .regularExpression) != nil)
+            #expect(response.value(forHTTPHeaderField: "openai-version") == "2020-10-01")
+            #expect(Int(response.value(forHTTPHeaderField: "openai-processing-ms") ?? "") != nil)
+            let body = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            #expect(body["size"] as? String == "1536x864")
+            #expect(body["output_format"] as? String == "webp")
+            #expect(body["quality"] as? String == "high")
+            let item = try #require((body["data"] as? [[String: Any]])?.first)
+            let bytes = try #require(Data(base64Encoded: item["b64_json"] as? String ?? ""))
+            let decoded = try ImageDecoder.decode(Array(bytes))
+            #expect(decoded.format == .webp)
+            #expect(decoded.image.width == 1536 && decoded.image.height == 864)
+        }
+    }
+
+    @Test func errorsComeAsTheExactEnvelope() async throws {
+        try await withImagesMock { mock in
+            let (response, data) = try await post(mock, json: #"{"model":"gpt-image-2","prompt":"x","n":11}"#)
+            #expect(response.statusCode == 400)
+            #expect(String(decoding: data, as: UTF8.self) == """
+                {
+                  "error": {
+                    "message": "Invalid 'n': integer above maximum value. Expected a value <= 10, but got 11 instead.",
+                    "type": "invalid_request_error",
+                    "param": "n",
+                    "code": "integer_above_max_value"
+                  }
+                }
+
+                """)
+        }
+    }
+
+    @Test func keepAliveServesSeveralRequestsOnOneConnection() async throws {
+        try await withImagesMock { mock in
+            let connection = try RawHTTPConnection(port: mock.port)
+            for index in 0..<5 {
+                #expect(connection.send(postRequest(json: "{\"model\":\"dall-e-2\",\"prompt\":\"p\(index)\",\"size\":\"256x256\",\"response_format\":\"b64_json\"}")))
+                let response = try #require(try connection.readResponse())
+                #expect(response.status == 200)
+            }
+            #expect(connection.send(postRequest(json: "{not json")))
+            let bad = try #require(try connection.readResponse())
+            #expect(bad.status == 400)
+            #expect(bad.text.contains("We could not parse the JSON body of your request."))
+            #expect(bad.header("x-images-mock-diagnosis")?.contains("expected a string key") == true)
+        }
+    }
+
+    @Test func concurrentRequestsAllSucceed() async throws {
+        try await withImagesMock { mock in
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<48 {
+                    group.addTask {
+                        let size = ["1024x1024", "1536x1024", "1024x1536"][index % 3]
+                        return try await post(mock, json: "{\"model\":\"gpt-image-1.5\",\"prompt\":\"c\(index % 4)\",\"size\":\"\(size)\",\"quality\":\"low\"}").0.statusCode
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.count == 48)
+            #expect(statuses.allSatisfy { $0 == 200 })
+        }
+    }
+
+    @Test func declaredOversizedBodyIsRefusedBeforeItArrives() async throws {
+        let server = ServerConfiguration(host: "127.0.0.1", port: 0, bodyLimits: BodyLimits(maximumBodyBytes: 10_000))
+        try await withImagesMock(server: server) { mock in
+            let connection = try RawHTTPConnection(port: mock.port)
+            connection.send("POST /v1/images/generations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\nExpect: 100-continue\r\n\r\n")
+            let response = try #require(try connection.readResponse())
+            #expect(response.status == 413)
+            #expect(response.text.contains("Request body too large: the limit is 10000 bytes"))
+        }
+    }
+
+    @Test func chunkedOversizedBodyIsNotStoredAndGets413() async throws {
+        let server = ServerConfiguration(host: "127.0.0.1", port: 0, bodyLimits: BodyLimits(maximumBodyBytes: 10_000))
+        try await withImagesMock(server: server) { mock in
+            let connection = try RawHTTPConnection(port: mock.port)
+            connection.send("POST /v1/images/generations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+            let chunk = Array("4000\r\n".utf8) + [UInt8](repeating: 0x61, count: 0x4000) + Array("\r\n".utf8)
+            for _ in 0..<64 { connection.send(chunk) }
+            connection.send("0\r\n\r\n")
+            let response = try #require(try connection.readResponse())
+            #expect(response.status == 413)
+            #expect(response.header("content-type") == "application/json")
+        }
+    }
+
+    @Test func aStalledBodyTimesOutWithoutHarmingOthers() async throws {
+        let server = ServerConfiguration(host: "127.0.0.1", port: 0, connectionTimeoutSeconds: 1)
+        try await withImagesMock(server: server) { mock in
+            let stalled = try RawHTTPConnection(port: mock.port)
+            stalled.send("POST /v1/images/generations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"model\":")
+            // Meanwhile another client is served normally.
+            let (response, _) = try await post(mock, json: #"{"model":"dall-e-2","prompt":"fine","size":"256x256"}"#)
+            #expect(response.statusCode == 200)
+            try await Task.sleep(for: .milliseconds(2500))
+            #expect(stalled.isClosedByPeer())
+            let (after, _) = try await post(mock, json: #"{"model":"dall-e-2","prompt":"still fine","size":"256x256"}"#)
+            #expect(after.statusCode == 200)
+        }
+    }
+
+    @Test func imageURLsAreServedWithoutAuthAndExpire() async throws {
+        let clock = ManualClock()
+        let mock = try RunningImagesMock(configuration: MockConfiguration(imageURLLifetimeSeconds: 60), clock: clock)
+        defer { mock.stop() }
+        let (_, data) = try await post(mock, json: #"{"model":"dall-e-3","prompt":"a lighthouse","style":"natural"}"#)
+        let body = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let item = try #require((body["data"] as? [[String: Any]])?.first)
+        #expect((item["revised_prompt"] as? String)?.contains("a lighthouse") == true)
+        let url = try #require(URL(string: item["url"] as? String ?? ""))
+        #expect(url.absoluteString.hasPrefix(mock.baseURL + "/v1/files/images/img-"))
+        let (imageData, imageResponse) = try await URLSession.shared.data(from: url)
+        #expect((imageResponse as! HTTPURLResponse).statusCode == 200)
+        #expect((imageResponse as! HTTPURLResponse).value(forHTTPHeaderField: "content-type") == "image/png")
+        let decoded = try ImageDecoder.decode(Array(imageData))
+        #expect(decoded.image.width == 1024 && decoded.image.height == 1024)
+        clock.advance(by: 61)
+        let (_, expired) = try await URLSession.shared.data(from: url)
+        #expect((expired as! HTTPURLResponse).statusCode == 404)
+    }
+
+    @Test func delayedRequestsSuspendInsteadOfHoldingThreads() async throws {
+        // Two polling threads, 100 connections each delayed 1 s: all answered in about 1 s only if
+        // no thread sleeps (sleeping threads would need 50 s).
+        let configuration = MockConfiguration(fixedLatency: .seconds(1))
+        try await withImagesMock(configuration: configuration) { mock in
+            let started = ContinuousClock.now
+            let connections = try (0..<100).map { _ in try RawHTTPConnection(port: mock.port) }
+            for connection in connections {
+                connection.send(postRequest(json: #"{"model":"dall-e-2","prompt":"slow","size":"256x256"}"#))
+            }
+            let statuses = try connections.map { try $0.readResponse()?.status }
+            let elapsed = ContinuousClock.now - started
+            #expect(statuses.allSatisfy { $0 == 200 })
+            #expect(elapsed < .seconds(5), "100 delayed requests on 2 threads took \(elapsed)")
+        }
+    }
+
+    @Test func shutdownDrainsDelayedRequestsInFlight() async throws {
+        let configuration = MockConfiguration(fixedLatency: .milliseconds(600))
+        let mock = try RunningImagesMock(configuration: configuration)
+        let connections = try (0..<8).map { _ in try RawHTTPConnection(port: mock.port) }
+        for connection in connections {
+            connection.send(postRequest(json: #"{"model":"dall-e-2","prompt":"drain","size":"256x256"}"#))
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(mock.server.inFlightRequests == 8)
+        mock.stop()
+        let statuses = try connections.map { try $0.readResponse()?.status }
+        #expect(statuses == Array(repeating: 200, count: 8))
+        #expect(mock.server.inFlightRequests == 0)
+        // The port is closed after stop.
+        #expect(throws: (any Error).self) { _ = try RawHTTPConnection(port: mock.port) }
+    }
+
+    @Test func shutdownPastTheDrainTimeoutAnswersDelayedRequestsAtOnce() async throws {
+        let configuration = MockConfiguration(fixedLatency: .seconds(30))
+        let server = ServerConfiguration(host: "127.0.0.1", port: 0, drainTimeout: .milliseconds(200))
+        let mock = try RunningImagesMock(configuration: configuration, server: server)
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            group.addTask { try await post(mock, json: #"{"model":"dall-e-2","prompt":"long","size":"256x256"}"#).0.statusCode }
+            try await Task.sleep(for: .milliseconds(200))
+            mock.stop()
+            let status = try await group.next()
+            #expect(status == 200)
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
+    @Test func restrictedKeysAreMaskedInThe401() async throws {
+        let configuration = MockConfiguration(apiKeys: .only(["sk-good"]))
+        try await withImagesMock(configuration: configuration) { mock in
+            let key = "sk-qtKGh" + String(repeating: "x", count: 39) + "xymX"
+            let (response, data) = try await post(mock, json: #"{"model":"dall-e-2","prompt":"x"}"#, key: key)
+            #expect(response.statusCode == 401)
+            let text = String(decoding: data, as: UTF8.self)
+            #expect(text.contains("Incorrect API key provided: sk-qtKGh***************************************xymX. You can find your API key at https://platform.openai.com/account/api-keys."))
+            #expect(text.contains("\"code\": \"invalid_api_key\""))
+            let (good, _) = try await post(mock, json: #"{"model":"dall-e-2","prompt":"x","size":"256x256"}"#, key: "sk-good")
+            #expect(good.statusCode == 200)
+        }
+    }
+
+    @Test func garbageOnTheSocketDoesNotHurtTheServer() async throws {
+        try await withImagesMock { mock in
+            for garbage in ["\u{0}\u{1}\u{2}\r\n\r\n", "GET\r\n\r\n", "POST /v1/images/generations HTTP/9.9\r\n\r\n", String(repeating: "A", count: 300_000) + "\r\n\r\n"] {
+                let connection = try RawHTTPConnection(port: mock.port)
+                connection.setTimeout(seconds: 2)
+                connection.send(garbage)
+                if let response = try? connection.readResponse() {
+                    #expect(response.status >= 400, "garbage \(garbage.prefix(20)) got \(response.status)")
+                }
+            }
+            let (response, _) = try await post(mock, json: #"{"model":"dall-e-2","prompt":"after garbage","size":"256x256"}"#)
+            #expect(response.statusCode == 200)
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+public import ImagesMockCodecs
+import Synchronization
+
+/// An encoded image ready to send: the file bytes and their base64 text (for `b64_json`).
+public struct EncodedImage: Sendable {
+    public let bytes: [UInt8]
+    /// `bytes` in base64 as ASCII bytes: standard alphabet, padded, no line breaks.
+    public let base64: [UInt8]
+    public let format: ImageFormat
+    public let width: Int
+    public let height: Int
+
+    public init(bytes: [UInt8], format: ImageFormat, width: Int, height: Int) {
+        self.bytes = bytes
+        self.base64 = Array(Data(bytes).base64EncodedData())
+        self.format = format
+        self.width = width
+        self.height = height
+    }
+}
+
+/// One encoded variant of a placeholder.
+public struct ImageVariantKey: Hashable, Sendable {
+    public var placeholder: PlaceholderRequest
+    public var format: ImageFormat
+    /// 0...100: JPEG/WebP quality (`output_compression`); 100 by default. PNG ignores it.
+    public var compression: Int
+
+    public init(placeholder: PlaceholderRequest, format: ImageFormat, compression: Int = 100) {
+        self.placeholder = placeholder
+        self.format = format
+        self.compression = compression
+    }
+
+    /// Keys that encode to the same bytes compare equal: compression clamped to 0...100, and
+    /// ignored (set to 100) for PNG.
+    var normalized: ImageVariantKey {
+        var key = self
+        key.compression = format == .png ? 100 : min(max(compression, 0), 100)
+        return key
+    }
+}
+
+public struct ImageCacheStatistics: Sendable, Equatable {
+    public var hits: Int
+    public var misses: Int
+    public var evictions: Int
+    /// Bytes held: file bytes plus base64 bytes of every entry.
+    public var bytes: Int
+    public var entries: Int
+
+    public init(hits: Int = 0, misses: Int = 0, evictions: Int = 0, bytes: Int = 0, entries: Int = 0) {
+        self.hits = hits
+        self.misses = misses
+        self.evictions = evictions
+        self.bytes = bytes
+        self.entries = entries
+    }
+}
+
+/// Thread-safe (use `Synchronization.Mutex`), byte-bounded LRU of encoded placeholder images; renders and encodes on a miss.
+///
+/// Rendering and encoding happen outside the lock, so a slow WebP encode never blocks hits on
+/// other keys; two threads missing the same key at once may both render it (the first result
+/// inserted wins). An image larger than `maxBytes` is returned but not kept.
+public final class ImageCache: Sendable {
+    private let maxBytes: Int
+    private let state: Mutex<LRUState>
+
+    public init(maxBytes: Int) {
+        self.maxBytes = max(0, maxBytes)
+        self.state = Mutex(LRUState())
+    }
+
+    public func image(for key: ImageVariantKey) throws(ImageCodecError) -> EncodedImage {
+        let key = key.normalized
+        if let cached = state.withLock({ $0.lookup(key) }) {
+            return cached
+        }
+        let encoded = try Self.make(key)
+        let maxBytes = self.maxBytes
+        return state.withLock { $0.insert(encoded, for: key, maxBytes: maxBytes) }
+    }
+
+    public var statistics: ImageCacheStatistics {
+        state.withLock { $0.statistics }
+    }
+
+    /// Renders and encodes one placeholder variant, without caching.
+    public static func make(_ key: ImageVariantKey) throws(ImageCodecError) -> EncodedImage {
+        let key = key.normalized
+        let image = PlaceholderRenderer.render(key.placeholder)
+        let bytes = try ImageEncoder.encode(
+            image, as: key.format, quality: key.compression,
+            preserveAlpha: key.placeholder.transparentBackground
+        )
+        return EncodedImage(bytes: bytes, format: key.format, width: image.width, height: image.height)
+    }
+}
+
+/// A least-recently-used map from key to encoded image, bounded by total bytes: a dictionary of
+/// slots in an array-backed doubly linked list (head = most recent).
+private struct LRUState: ~Copyable {
+    struct Node {
+        var key: ImageVariantKey
+        var image: EncodedImage?
+        var cost: Int
+        var newer: Int
+        var older: Int
+    }
+
+    var nodes: [Node] = []
+    var freeSlots: [Int] = []
+    var slots: [ImageVariantKey: Int] = [:]
+    var newest = -1
+    var oldest = -1
+    var statistics = ImageCacheStatistics()
+
+    mutating func lookup(_ key: ImageVariantKey) -> EncodedImage? {
+        guard let slot = slots[key], let image = nodes[slot].image else {
+            statistics.misses += 1
+            return nil
+        }
+        statistics.hits += 1
+        unlink(slot)
+        pushNewest(slot)
+        return image
+    }
+
+    /// Stores `image` unless another thread stored the same key first; returns the stored one.
+    mutating func insert(_ image: EncodedImage, for key: ImageVariantKey, maxBytes: Int) -> EncodedImage {
+        if let slot = slots[key], let existing = nodes[slot].image {
+            return existing
+        }
+        let cost = image.bytes.count + image.base64.count
+        guard cost <= maxBytes else { return image }
+        while statistics.bytes + cost > maxBytes, oldest >= 0 {
+            evict(oldest)
+        }
+        let node = Node(key: key, image: image, cost: cost, newer: -1, older: -1)
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            nodes[free] = node
+            slot = free
+        } else {
+            nodes.append(node)
+            slot = nodes.count - 1
+        }
+        slots[key] = slot
+        pushNewest(slot)
+        statistics.bytes += cost
+        statistics.entries += 1
+        return image
+    }
+
+    private mutating func evict(_ slot: Int) {
+        unlink(slot)
+        slots[nodes[slot].key] = nil
+        statistics.bytes -= nodes[slot].cost
+        statistics.entries -= 1
+        statistics.evictions += 1
+        nodes[slot].image = nil
+        freeSlots.append(slot)
+    }
+
+    private mutating func unlink(_ slot: Int) {
+        let newer = nodes[slot].newer
+        let older = nodes[slot].older
+        if newer >= 0 { nodes[newer].older = older } else { newest = older }
+        if older >= 0 { nodes[older].newer = newer } else { oldest = newer }
+        nodes[slot].newer = -1
+        nodes[slot].older = -1
+    }
+
+    private mutating func pushNewest(_ slot: Int) {
+        nodes[slot].older = newest
+        nodes[slot].newer = -1
+        if newest >= 0 { nodes[newest].newer = slot }
+        newest = slot
+        if oldest < 0 { oldest = slot }
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Fresh Debian machine -> every test: Swift unit and loopback tests, then the real-client suite
+# (openai SDK, requests, httpx, curl, Node fetch) against the built binary.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+scripts/setup.sh --with-test-tools
+
+echo "== swift build (warnings are errors, explicit import check)"
+swift build --build-tests --explicit-target-dependency-import-check error
+
+echo "== swift test"
+swift test --skip-build --explicit-target-dependency-import-check error
+
+echo "== real clients"
+IMAGES_MOCK_BIN="$ROOT/.build/debug/images-mock" Tests/clients/run.sh

@@ -28,8 +28,9 @@ enum JPEGCodec {
         return [UInt8](UnsafeBufferPointer(start: jpeg, count: Int(size)))
     }
 
-    /// Warnings from libjpeg (such as a file truncated after its last complete scan) are tolerated,
-    /// as browsers do; fatal errors throw. Progressive files are limited to 500 scans.
+    /// Like PIL, a file cut short is refused (libjpeg's "Premature end of JPEG file" warning,
+    /// which would otherwise fill the missing rows with grey), while other warnings such as
+    /// extraneous bytes before a marker are tolerated. Progressive files are limited to 500 scans.
     static func decode(_ bytes: [UInt8]) throws(ImageCodecError) -> ImageDecoder.Decoded {
         guard let handle = tjInitDecompress() else {
             throw ImageCodecError(message: "JPEG decoding failed: \(errorText(nil))")
@@ -48,19 +49,26 @@ enum JPEGCodec {
         }
         try ImageLimits.check(width: Int(width), height: Int(height), format: .jpeg)
 
-        var status: Int32 = 0
+        // Pages of the (possibly large) buffer are only touched as rows are decoded.
+        var failure: String? = nil
         let pixels = [UInt8](unsafeUninitializedCapacity: Int(width) * Int(height) * 4) { buffer, initialized in
-            buffer.initialize(repeating: 0)
-            initialized = buffer.count
-            status = bytes.withUnsafeBufferPointer { data in
+            let status = bytes.withUnsafeBufferPointer { data in
                 tjDecompress2(
                     handle, data.baseAddress, UInt(data.count), buffer.baseAddress,
                     width, 0, height, Int32(TJPF_RGBA.rawValue), TJFLAG_LIMITSCANS
                 )
             }
+            if status != 0 {
+                let message = errorText(handle)
+                if tjGetErrorCode(handle) != Int32(TJERR_WARNING.rawValue) || message.contains("Premature end") {
+                    failure = message
+                }
+            }
+            // On success (or a tolerated warning) every row has been written.
+            initialized = failure == nil ? buffer.count : 0
         }
-        if status != 0 && tjGetErrorCode(handle) != Int32(TJERR_WARNING.rawValue) {
-            throw ImageCodecError(message: "JPEG is invalid: \(errorText(handle))")
+        if let failure {
+            throw ImageCodecError(message: "JPEG is invalid: \(failure)")
         }
         return ImageDecoder.Decoded(
             image: RGBAImage(width: Int(width), height: Int(height), pixels: pixels),

@@ -68,11 +68,8 @@ enum PNGCodec {
         var ok: Int32 = 0
         let pixels = [UInt8](unsafeUninitializedCapacity: width * height * 4) { buffer, initialized in
             ok = png_image_finish_read(&png, nil, buffer.baseAddress, 0, nil)
-            // On failure the buffer may be partly written: zero-fill so every byte is initialised.
-            if ok == 0 {
-                buffer.initialize(repeating: 0)
-            }
-            initialized = buffer.count
+            // libpng writes every byte on success; on failure the array is dropped unused.
+            initialized = ok != 0 ? buffer.count : 0
         }
         guard ok != 0 else {
             let message = messageText(&png)

@@ -49,11 +49,11 @@ enum WebPCodec {
 
         var decoded = false
         let pixels = [UInt8](unsafeUninitializedCapacity: width * height * 4) { buffer, initialized in
-            buffer.initialize(repeating: 0)
-            initialized = buffer.count
             decoded = bytes.withUnsafeBufferPointer { data in
                 WebPDecodeRGBAInto(data.baseAddress, data.count, buffer.baseAddress, buffer.count, Int32(width * 4))
             } != nil
+            // libwebp writes every byte on success; on failure the array is dropped unused.
+            initialized = decoded ? buffer.count : 0
         }
         guard decoded else {
             throw ImageCodecError(message: "WebP is invalid: the bitstream could not be decoded")

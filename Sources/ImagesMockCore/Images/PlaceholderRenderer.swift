@@ -24,7 +24,8 @@ public struct PlaceholderRequest: Hashable, Sendable {
 /// Draws the deterministic placeholder images the mock returns when a scenario names no files:
 /// a diagonal two-colour gradient with a dot pattern and a centred card that shows the size, the
 /// start of the prompt and "images-mock  #n". Colours come from a stable hash of prompt, seed and
-/// index. Text that does not fit (tiny images) is left out; any size from 1x1 up works.
+/// index. Text that does not fit (tiny images) is left out; any size from 1x1 up works. Callers
+/// bound the size (the RGBA buffer is width x height x 4 bytes); sizes of 0 or less give an empty image.
 public enum PlaceholderRenderer {
     public static func render(_ request: PlaceholderRequest) -> RGBAImage {
         let width = max(request.width, 0)

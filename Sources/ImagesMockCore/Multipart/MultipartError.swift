@@ -128,7 +128,7 @@ extension MultipartError {
     static func malformedContentType(contentType: String, _ error: MultipartHeaderValue.SyntaxError) -> MultipartError {
         MultipartError(
             kind: .malformedContentType, byteOffset: nil,
-            message: "Invalid Content-Type \(T.quoted(contentType)): \(error.problem) at character \(error.column).",
+            message: "Invalid Content-Type \(T.quoted(contentType)) at character \(error.column): \(error.problem).",
             hint: contentTypeHint)
     }
 
@@ -145,7 +145,7 @@ extension MultipartError {
             kind: .invalidBoundary, byteOffset: nil,
             message: "Invalid Content-Type \(T.quoted(contentType)): \(problem).",
             hint: "Don't set Content-Type by hand; let your HTTP client generate the boundary (1 to 70 letters, digits "
-                + "or '()+_,-./:=? characters; quote it when it has any of ()+,/:=? or a space).")
+                + "or '()+_,-./:=? characters; quote it when it has any of (),/:=? or a space).")
     }
 
     // Framing.
@@ -199,7 +199,7 @@ extension MultipartError {
                 + "Content-Type is set by hand (or copied from another request) while the client generates its own "
                 + "boundary. " + contentTypeHint
         }
-        let line = T.quoted(firstLine, limit: 80)
+        let line = T.quoted(firstLine) + (truncated ? "…" : "")
         return MultipartError(
             kind: .boundaryMismatch, byteOffset: 0,
             message: "Malformed multipart body: the body's first line is \(line), but the Content-Type boundary is "
@@ -354,11 +354,14 @@ extension MultipartError {
                 + "\"inline\" and \"file\" belong to other multipart types (RFC 7578).")
     }
 
-    static func malformedContentDisposition(part: Int, at offset: Int, value: [UInt8], problem: String) -> MultipartError {
-        MultipartError(
+    static func malformedContentDisposition(
+        part: Int, at offset: Int, value: [UInt8], column: Int?, problem: String
+    ) -> MultipartError {
+        let position = column.map { " at character \($0)" } ?? ""
+        return MultipartError(
             kind: .malformedContentDisposition, byteOffset: offset,
             message: "Malformed multipart body: part \(part)'s Content-Disposition \(T.quoted(value)) at byte "
-                + "\(offset) is invalid: \(problem).",
+                + "\(offset) is invalid\(position): \(problem).",
             hint: "Quote parameter values (\"...\", with \\\" for a quote inside), separate parameters with \";\", and "
                 + "write filename* as UTF-8''percent-encoded-name (RFC 5987).")
     }

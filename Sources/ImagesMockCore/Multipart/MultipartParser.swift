@@ -200,7 +200,7 @@ public struct MultipartParser: Sendable {
             error = end == 0 ? .emptyBody(boundary: boundaryBytes)
                 : .boundaryNotFound(boundary: boundaryBytes, prefix: prefix, bodyLength: end)
         case .firstLineMismatch:
-            error = mismatch()
+            error = mismatch(atEndOfBody: true)
         case .boundaryLine(let state):
             switch state {
             case .afterClose, .closePadding:
@@ -360,12 +360,12 @@ public struct MultipartParser: Sendable {
             case T.cr: phase = .boundaryLine(.cr)
             case T.lf: throw .bareLineFeed(at: position, .boundaryLine(lineOffset: lineOffset), boundary: boundaryBytes)
             default:
-                if otherBoundary && state == .afterBoundary { phase = .firstLineMismatch; throw mismatch() }
+                if otherBoundary && state == .afterBoundary { phase = .firstLineMismatch; return }
                 throw invalid(state == .afterBoundary ? .afterBoundary : .inPadding)
             }
         case .oneDash:
             guard byte == T.dash else {
-                if otherBoundary { throw mismatch() }
+                if otherBoundary { phase = .firstLineMismatch; return }
                 throw invalid(.afterOneDash)
             }
             phase = .boundaryLine(.afterClose)
@@ -379,7 +379,7 @@ public struct MultipartParser: Sendable {
             case T.lf:
                 throw .bareLineFeed(at: position, .closingBoundaryLine(lineOffset: lineOffset), boundary: boundaryBytes)
             default:
-                if otherBoundary && state == .afterClose { throw mismatch() }
+                if otherBoundary && state == .afterClose { phase = .firstLineMismatch; return }
                 throw invalid(.afterClosingBoundary)
             }
         case .closeCR:
@@ -389,11 +389,15 @@ public struct MultipartParser: Sendable {
     }
 
     /// The boundary-mismatch error for the line at byte 0 (kept in `prefix`).
-    private func mismatch() -> MultipartError {
+    /// The boundary-mismatch error for the line at byte 0 (kept in `prefix`). It is raised only
+    /// once the line is known to end (CR, LF, end of body) or to be longer than can be shown, so
+    /// the message never depends on how the body was split.
+    private func mismatch(atEndOfBody: Bool = false) -> MultipartError {
         let line = prefix.prefix { $0 != T.cr && $0 != T.lf }
-        let shown = Array(line.prefix(Self.mismatchLineLength))
-        let complete = line.count < prefix.count && line.count <= Self.mismatchLineLength
-        return .boundaryMismatch(boundary: boundaryBytes, firstLine: shown, truncated: !complete)
+        let ended = line.count < prefix.count || (atEndOfBody && received == prefix.count)
+        let truncated = !ended || line.count > Self.mismatchLineLength
+        return .boundaryMismatch(boundary: boundaryBytes, firstLine: Array(line.prefix(Self.mismatchLineLength)),
+                                 truncated: truncated)
     }
 
     private mutating func beginHeaders(at position: Int) throws(MultipartError) {

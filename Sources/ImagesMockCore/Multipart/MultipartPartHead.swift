@@ -116,7 +116,7 @@ struct MultipartPartHead: Sendable {
         }
         if let error = parsed.error {
             throw .malformedContentDisposition(part: part, at: disposition.offset, value: disposition.value,
-                                               problem: "\(error.problem) at character \(error.column)")
+                                               column: error.column, problem: error.problem)
         }
         guard let nameParameter = parsed.parameter("name") else {
             throw .missingName(part: part, at: disposition.offset, value: disposition.value, empty: false)
@@ -130,7 +130,7 @@ struct MultipartPartHead: Sendable {
                 filename = try decodeExtendedValue(extended.value)
             } catch {
                 throw .malformedContentDisposition(part: part, at: disposition.offset, value: disposition.value,
-                                                   problem: "filename* \(T.quoted(extended.value)) \(error.problem)")
+                                                   column: nil, problem: "filename* \(T.quoted(extended.value)) \(error.problem)")
             }
         }
         return MultipartPartHead(name: String(decoding: nameParameter.value, as: UTF8.self), filename: filename,

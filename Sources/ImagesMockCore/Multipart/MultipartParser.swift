@@ -324,7 +324,7 @@ public struct MultipartParser: Sendable {
                     guard crlf else {
                         throw .bareLineFeed(at: base + (match - start), .beforeBoundaryLine, boundary: boundaryBytes)
                     }
-                    body.append(contentsOf: input[index..<contentEnd])
+                    appendContent(input[index..<contentEnd])
                     completePart()
                     lineOffset = base + (match + 1 - start)
                     lineIsFirst = false
@@ -333,7 +333,7 @@ public struct MultipartParser: Sendable {
                 } else {
                     let pending = finder.pendingStart(in: input, from: index)
                     try checkBodyLimit(adding: pending - index)
-                    body.append(contentsOf: input[index..<pending])
+                    appendContent(input[index..<pending])
                     carry = Array(input[pending...])
                     return
                 }
@@ -432,6 +432,19 @@ public struct MultipartParser: Sendable {
             throw .partTooLarge(at: bodyOffset + bodyLimit, part: partCount, name: head.name,
                                 filename: head.filename, bodyOffset: bodyOffset, limit: bodyLimit)
         }
+    }
+
+    /// Appends bytes known to be content to the current part. The buffer grows 4× at a time
+    /// (never past the part's limit) instead of Swift's 2×: fewer intermediate buffers means far
+    /// less allocator churn. Measured on a 4 MiB file in 64 KiB pushes, glibc trimmed and
+    /// re-faulted the heap on every request with 2× growth (0.6–1.4 GB/s) but not with 4×
+    /// (6–8 GB/s). Capacity never touched is not resident memory.
+    private mutating func appendContent(_ bytes: ArraySlice<UInt8>) {
+        let needed = body.count + bytes.count
+        if needed > body.capacity {
+            body.reserveCapacity(Swift.min(bodyLimit, Swift.max(needed, body.capacity * 4)))
+        }
+        body.append(contentsOf: bytes)
     }
 
     private mutating func completePart() {

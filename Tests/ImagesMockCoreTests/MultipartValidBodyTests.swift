@@ -248,6 +248,9 @@ struct MultipartValidBodyTests {
         #expect(filename("form-data; name=\"image\"; filename*=iso-8859-1'en'caf%E9.png") == "café.png")
         #expect(filename("form-data; name=\"image\"; filename*=\"utf-8''quoted%20too.png\"") == "quoted too.png")
         #expect(filename("form-data; name=image; filename=plain.png") == "plain.png")
+        // Browsers send backslashes raw; only a backslash before a tspecial is an escape.
+        #expect(filename(#"form-data; name="image"; filename="C:\fakepath\a.png""#) == #"C:\fakepath\a.png"#)
+        #expect(filename(#"form-data; name="image"; filename="say \"hi\" \\ bye.png""#) == #"say "hi" \ bye.png"#)
     }
 
     /// The boundary may occur split across two pushes at any position, including right before
@@ -277,7 +280,7 @@ struct MultipartValidBodyTests {
             ("  multipart/form-data ; boundary = abc123 ;", "abc123"),
             ("multipart/form-data;\tboundary=\t\"abc123\"", "abc123"),
             ("multipart/form-data; boundary=\"a b:c/d?e=f(g)h,i+j\"", "a b:c/d?e=f(g)h,i+j"),
-            ("multipart/form-data; boundary=\"ab\\c\\d\"; x=\"y;z\"", "abcd"),
+            ("multipart/form-data; boundary=\"ab\\:c\\=d\"; x=\"y;z\"", "ab:c=d"),
             ("multipart/form-data; boundary=" + String(repeating: "x", count: 70), String(repeating: "x", count: 70)),
             ("multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW", "----WebKitFormBoundary7MA4YWxkTrZu0gW"),
         ]

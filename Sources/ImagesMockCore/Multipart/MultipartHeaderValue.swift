@@ -5,10 +5,14 @@
 /// - spaces and tabs around `;` and around `=` (RFC 2045's lexical rules, which define the
 ///   `boundary` parameter, allow them; so do the usual server parsers);
 /// - parameter names are tokens, compared case-insensitively;
-/// - a value is a quoted string (`\` escapes the next character) or an unquoted run of
+/// - a value is a quoted string or an unquoted run of
 ///   characters other than space, tab, `;`, `"` and control characters. That run is wider than
 ///   an RFC token so that unquoted `name=image[]` is accepted; what a value may contain is
 ///   checked by the caller (e.g. the boundary's character set);
+/// - in a quoted string, `\` escapes the next character only when that is an RFC 2045 tspecial
+///   (`"`, `\`, `;`, ...); otherwise it is kept. Browsers do not escape (the HTML form encoding
+///   percent-encodes `"` instead), so `filename="C:\fakepath\a.png"` keeps its backslashes while
+///   `\"` still reads as a quote (Go's `mime` package makes the same choice);
 /// - empty segments (`a; ; b=c`, a trailing `;`) are ignored;
 /// - a parameter given twice is an error (its meaning would be ambiguous).
 struct MultipartHeaderValue {
@@ -90,7 +94,7 @@ struct MultipartHeaderValue {
                 while index < count {
                     let byte = bytes[index]
                     if byte == MultipartText.quote { closed = true; index += 1; break }
-                    if byte == MultipartText.backslash && index + 1 < count {
+                    if byte == MultipartText.backslash && index + 1 < count && MultipartText.isTSpecial(bytes[index + 1]) {
                         value.append(bytes[index + 1])
                         index += 2
                         continue

@@ -38,6 +38,16 @@ enum MultipartText {
         }
     }
 
+    /// RFC 2045 `tspecials`: `()<>@,;:\"/[]?=`.
+    static func isTSpecial(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "@"),
+             UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "\\"), UInt8(ascii: "\""),
+             UInt8(ascii: "/"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "?"), UInt8(ascii: "="): true
+        default: false
+        }
+    }
+
     /// RFC 2046 `bchars`: the characters a boundary may contain (space only inside).
     static func isBoundaryChar(_ byte: UInt8) -> Bool {
         switch byte {

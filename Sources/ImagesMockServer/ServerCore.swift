@@ -19,20 +19,15 @@ final class RequestContext: @unchecked Sendable {
         case answered
     }
 
-    let method: String
-    let target: String
-    let headers: HTTPHeaders
-    var body: [UInt8] = []
+    var intake: RequestIntake
     var phase = Phase.receiving
     let started = ContinuousClock.now
 
-    init(method: String, target: String, headers: HTTPHeaders) {
-        self.method = method
-        self.target = target
-        self.headers = headers
+    init(intake: RequestIntake) {
+        self.intake = intake
     }
 
-    var request: HTTPRequest { HTTPRequest(method: method, target: target, headers: headers, body: body) }
+    var head: HTTPRequest { intake.head }
 }
 
 /// What the C callbacks reach through their context pointer.
@@ -56,13 +51,13 @@ final class ServerCore: Sendable {
 
     func handle(connection: OpaquePointer, method: String, target: String, upload: UnsafeRawBufferPointer?, uploadSize: UnsafeMutablePointer<Int>, slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> MHD_Result {
         guard let existing = slot.pointee else {
-            let context = RequestContext(method: method, target: target, headers: readHeaders(connection))
+            let context = RequestContext(intake: engine.makeIntake(method: method, target: target, headers: readHeaders(connection)))
             slot.pointee = Unmanaged.passRetained(context).toOpaque()
             inFlight.add(1, ordering: .relaxed)
             // A declared length over the limit is refused before any body byte (and before 100-continue).
-            if let declared = context.headers["content-length"].flatMap(Int.init), declared > configuration.bodyLimits.maximumBodyBytes {
+            if let declared = context.head.headers["content-length"].flatMap(Int.init), declared > configuration.bodyLimits.maximumBodyBytes {
                 context.phase = .rejected
-                return queue(engine.payloadTooLarge(context.request, limit: configuration.bodyLimits.maximumBodyBytes).response, on: connection, context: context)
+                return queue(engine.payloadTooLarge(context.head, limit: configuration.bodyLimits.maximumBodyBytes).response, on: connection, context: context)
             }
             return .YES
         }
@@ -74,17 +69,17 @@ final class ServerCore: Sendable {
             switch context.phase {
             case .receiving:
                 let limit = configuration.bodyLimits.maximumBodyBytes
-                if context.body.count + size > limit {
-                    let plan = engine.payloadTooLarge(context.request, limit: limit)
-                    context.body = []
-                    guard context.headers["content-length"] == nil else {
+                if context.intake.receivedBytes + size > limit {
+                    let plan = engine.payloadTooLarge(context.head, limit: limit)
+                    context.intake = engine.makeIntake(method: context.head.method, target: context.head.path, headers: HTTPHeaders())
+                    guard context.head.headers["content-length"] == nil else {
                         context.phase = .rejected
                         return queue(plan.response, on: connection, context: context)
                     }
                     context.phase = .discarding(plan, discardedBytes: size)
                     return .YES
                 }
-                if let upload { context.body.append(contentsOf: upload.prefix(size)) }
+                if let upload { context.intake.receive(Array(upload.prefix(size))) }
             case .discarding(let plan, let discarded):
                 // Reading on is bounded too: a client that never stops sending is cut off.
                 guard discarded + size <= Self.maximumDiscardedBytes else { return .NO }
@@ -97,7 +92,7 @@ final class ServerCore: Sendable {
 
         switch context.phase {
         case .receiving:
-            let plan = engine.respond(to: context.request)
+            let plan = engine.respond(to: &context.intake)
             if plan.delay > .zero && !shuttingDown.load(ordering: .relaxed) {
                 context.phase = .delayed(plan)
                 suspend(connection, context: context, for: plan.delay)
@@ -170,7 +165,7 @@ final class ServerCore: Sendable {
         }
         if logger.logLevel <= .debug {
             let elapsed = ContinuousClock.now - context.started
-            logger.debug("\(context.method) \(context.target) -> \(response.status) in \(elapsed)")
+            logger.debug("\(context.head.method) \(context.head.path) -> \(response.status) in \(elapsed)")
         }
         return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
     }

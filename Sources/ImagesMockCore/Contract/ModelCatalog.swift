@@ -60,11 +60,20 @@ public struct ParameterSpec: Sendable, Equatable, Decodable {
     public var maxBytes: Int?
     public var requiresAlpha: Bool?
     public var excludes: [String]?
+    /// Image formats the bytes must be in (dall-e-2: PNG), whatever the declared type says.
+    public var formats: [String]?
+    public var requireSquare: Bool?
+    /// Pillow modes accepted (dall-e-2 edits: RGBA, LA, L; variations: RGB, RGBA).
+    public var modes: [String]?
+    /// A parameter whose presence lifts the `modes` rule (a mask supplies the transparency).
+    public var modesWaivedBy: String?
+    /// Another file parameter whose (first) image must have the same dimensions.
+    public var sameSizeAs: String?
 
     enum CodingKeys: String, CodingKey {
         case kind, required, values, minLength, maxLength, min, max, mustEqual, invalidValue, legacyMaxLengthMessage,
             requires, forms, multipleOf, maxEdge, minPixels, maxPixels, maxAspectRatio, array, maxFiles, mimeTypes,
-            maxBytes, requiresAlpha, excludes
+            maxBytes, requiresAlpha, excludes, formats, requireSquare, modes, modesWaivedBy, sameSizeAs
         case defaultValue = "default"
     }
 
@@ -100,6 +109,11 @@ public struct ParameterSpec: Sendable, Equatable, Decodable {
         maxBytes = try container.decodeIfPresent(Int.self, forKey: .maxBytes)
         requiresAlpha = try container.decodeIfPresent(Bool.self, forKey: .requiresAlpha)
         excludes = try container.decodeIfPresent([String].self, forKey: .excludes)
+        formats = try container.decodeIfPresent([String].self, forKey: .formats)
+        requireSquare = try container.decodeIfPresent(Bool.self, forKey: .requireSquare)
+        modes = try container.decodeIfPresent([String].self, forKey: .modes)
+        modesWaivedBy = try container.decodeIfPresent(String.self, forKey: .modesWaivedBy)
+        sameSizeAs = try container.decodeIfPresent(String.self, forKey: .sameSizeAs)
     }
 
     public func accepts(form: BodyForm) -> Bool { forms?.contains(form) ?? true }

@@ -14,9 +14,17 @@ struct ImagesResponseBuilder {
         var compression: Int
     }
 
-    func resolve(_ request: ValidatedImageRequest) -> ResolvedOutput {
+    /// - Parameter firstInput: for edits, `size: auto` follows the input's orientation.
+    func resolve(_ request: ValidatedImageRequest, firstInput: ImageInfo? = nil) -> ResolvedOutput {
         let profile = request.model.response
-        let autos = profile.resolvedAuto ?? [:]
+        var autos = profile.resolvedAuto ?? [:]
+        if let firstInput {
+            if firstInput.width * 5 > firstInput.height * 6 {
+                autos["size"] = "1536x1024"
+            } else if firstInput.height * 5 > firstInput.width * 6 {
+                autos["size"] = "1024x1536"
+            }
+        }
         func resolved(_ name: String, fallback: String) -> String {
             let value = request.string(name) ?? fallback
             return value == "auto" ? (autos[name] ?? fallback) : value
@@ -60,6 +68,14 @@ struct ImagesResponseBuilder {
             ]))))
         }
         return .object(JSONObject(members))
+    }
+
+    /// Input image tokens as vision models count them: a base plus a share per 512-pixel tile.
+    static func inputImageTokens(_ images: [AcceptedImage]) -> Int {
+        images.reduce(0) { total, image in
+            let tiles = ((image.info.width + 511) / 512) * ((image.info.height + 511) / 512)
+            return total + 65 + 129 * tiles
+        }
     }
 
     /// One `data[]` item of a DALL·E answer.

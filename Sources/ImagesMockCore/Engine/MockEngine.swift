@@ -33,10 +33,33 @@ public final class MockEngine: Sendable {
     private var style: ErrorStyle { configuration.errorStyle }
     private var timeline: APITimeline { configuration.validation.catalog.timeline }
 
+    /// Limits of multipart bodies: the file limit is the largest any model takes (GPT: 50 MB);
+    /// smaller per-model limits are checked by the validator.
+    public static let multipartLimits = MultipartLimits(maxParts: 64, maxFileBytes: 50 * 1024 * 1024, maxTotalBytes: Int.max)
+
+    /// Starts receiving a request whose body will arrive in chunks.
+    public func makeIntake(method: String, target: String, headers: HTTPHeaders) -> RequestIntake {
+        let head = HTTPRequest(method: method, target: target, headers: headers)
+        let takesMultipart = method == "POST" && (head.path == Endpoint.edits.path || head.path == Endpoint.variations.path)
+            && MediaType(headers["content-type"])?.essence == "multipart/form-data"
+        return RequestIntake(head: head, multipartLimits: takesMultipart ? Self.multipartLimits : nil)
+    }
+
     /// The answer to one complete request.
     public func respond(to request: HTTPRequest) -> ResponsePlan {
+        var intake = makeIntake(method: request.method, target: request.query.map { "\(request.path)?\($0)" } ?? request.path, headers: request.headers)
+        intake.receive(request.body)
+        return respond(to: &intake)
+    }
+
+    /// The answer once the whole body has arrived.
+    public func respond(to intake: inout RequestIntake) -> ResponsePlan {
         let started = ContinuousClock.now
-        var plan = decide(request)
+        let received = intake.finish()
+        var request = intake.head
+        request.body = received.body
+        let upload = ReceivedUpload(parts: received.parts, failure: received.failure, isMultipart: intake.isMultipart)
+        var plan = decide(request, upload: upload)
         if plan.response.status != 404 || !plan.response.body.isEmpty || plan.response.headers["content-type"] != nil {
             let elapsed = ContinuousClock.now - started + plan.delay
             addCommonHeaders(to: &plan.response, request: request, processing: elapsed)
@@ -60,7 +83,7 @@ public final class MockEngine: Sendable {
 
     // MARK: - Routing
 
-    private func decide(_ request: HTTPRequest) -> ResponsePlan {
+    private func decide(_ request: HTTPRequest, upload: ReceivedUpload) -> ResponsePlan {
         if request.path.hasPrefix(Self.imagePathPrefix) && (request.method == "GET" || request.method == "HEAD") {
             return ResponsePlan(response: serveImage(request))
         }
@@ -74,14 +97,14 @@ public final class MockEngine: Sendable {
         let response: HTTPResponse
         do throws(APIError) {
             _ = try authenticator.authenticate(request.headers)
-            response = try route(request)
+            response = try route(request, upload: upload)
         } catch {
             response = error.response(style: style)
         }
         return ResponsePlan(response: response, delay: configuration.fixedLatency)
     }
 
-    private func route(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
+    private func route(_ request: HTTPRequest, upload: ReceivedUpload) throws(APIError) -> HTTPResponse {
         let endpoint = Endpoint.allCases.first { $0.path == request.path }
         guard let endpoint, request.method == "POST" else { throw notFound(request) }
         if endpoint == .variations, let asOf = configuration.validation.asOf, asOf >= timeline.variationsRetiredFrom {
@@ -92,9 +115,9 @@ public final class MockEngine: Sendable {
         case .generations:
             return try generations(request)
         case .edits, .variations:
-            throw APIError(
-                status: 501, message: "images-mock does not serve /v1/images/\(endpoint.rawValue) yet.", type: "server_error",
-                diagnosis: "Multipart edits and variations are being built; generations are served.")
+            let parameters = try uploadParameters(request, upload: upload, endpoint: endpoint)
+            let validated = try validator.validate(parameters, endpoint: endpoint)
+            return try answer(validated, baseURL: baseURL(for: request))
         }
     }
 
@@ -116,6 +139,53 @@ public final class MockEngine: Sendable {
         throw APIError(
             status: 400,
             message: "Unsupported OpenAI-Version header provided: \(version). (HINT: you can provide any of the following supported versions: \(Self.supportedAPIVersions.joined(separator: ", ")). Alternatively, you can simply omit this header to use the default version associated with your account.)")
+    }
+
+    // MARK: - Edits and variations
+
+    private var jsonEditsAvailable: Bool {
+        guard let asOf = configuration.validation.asOf else { return true }
+        return asOf >= timeline.jsonEditsFrom
+    }
+
+    /// The parameters of an edits/variations body: multipart (both), or JSON (edits, from 2026-08).
+    private func uploadParameters(_ request: HTTPRequest, upload: ReceivedUpload, endpoint: Endpoint) throws(APIError) -> RequestParameters {
+        let declared = request.headers["content-type"]
+        let contentType = MediaType(declared)
+        if upload.isMultipart {
+            if let failure = upload.failure { throw malformedMultipart(failure) }
+            return FormParameters.parameters(from: upload.parts)
+        }
+        if contentType?.essence == "application/json" && endpoint == .edits && jsonEditsAvailable {
+            return RequestParameters(json: try parseJSONObject(request.body))
+        }
+        // Contract row 17: the header value is echoed verbatim.
+        var error = APIError(
+            status: 415,
+            message: "Invalid Content-Type header (\(declared ?? "")), expected multipart/form-data. (HINT: If you're using curl, you can pass -H 'Content-Type: multipart/form-data')")
+        switch contentType?.essence {
+        case "application/json"?:
+            error.diagnosis = endpoint == .edits
+                ? "Before 2026-08 (--as-of \(configuration.validation.asOf?.description ?? "")) edits only took multipart/form-data: send the image as a file part, not inside JSON."
+                : "/v1/images/variations only takes multipart/form-data: send the image as a file part named 'image'."
+        case nil:
+            error.diagnosis = "The request has no Content-Type header; a multipart body needs 'multipart/form-data; boundary=...', which HTTP clients add themselves (curl -F, requests files=, FormData)."
+        default:
+            error.diagnosis = "This endpoint takes multipart/form-data (files as parts), not \(contentType!.essence)."
+        }
+        throw error
+    }
+
+    /// Contract row 20: the real API has no known message for a broken multipart body, so ours names
+    /// the defect and its byte offset. Era A read a body without a boundary as having no parts.
+    private func malformedMultipart(_ failure: MultipartError) -> APIError {
+        if style == .legacy && failure.kind == .missingBoundary {
+            return APIError(status: 400, message: "'image' is a required property", diagnosis: failure.description)
+        }
+        let status = failure.kind == .bodyTooLarge ? 413 : 400
+        var error = APIError(status: status, message: failure.message, diagnosis: failure.hint ?? failure.message)
+        error.extraMembers = JSONObject() // four keys only, as every envelope
+        return error
     }
 
     // MARK: - Generations
@@ -173,11 +243,14 @@ public final class MockEngine: Sendable {
     }
 
     private func answer(_ request: ValidatedImageRequest, baseURL: String) throws(APIError) -> HTTPResponse {
-        let output = responses.resolve(request)
+        let inputs = request.images("image") + request.images("images")
+        let output = responses.resolve(request, firstInput: inputs.first?.info)
         let created = Int(clock.now())
+        // Variations have no prompt: the placeholder names what it varies.
+        let caption = request.prompt ?? "Variation of \(inputs.first?.file.filename ?? "the uploaded image")"
         var images: [EncodedImage] = []
         for index in 0..<request.imageCount {
-            images.append(try placeholder(for: request, output: output, index: index))
+            images.append(try placeholder(caption: caption, output: output, index: index))
         }
         let body: [UInt8]
         switch request.model.response.kind {
@@ -185,7 +258,7 @@ public final class MockEngine: Sendable {
             if request.boolean("stream") == true {
                 return streamingAnswer(request, output: output, images: images, created: created)
             }
-            let usage = responses.usage(for: request, output: output)
+            let usage = responses.usage(for: request, output: output, inputImageTokens: ImagesResponseBuilder.inputImageTokens(inputs))
             let safetyIdentifier = request.string("safety_identifier") ?? request.string("user")
             body = responses.gptBody(created: created, images: images, output: output, usage: usage, safetyIdentifier: safetyIdentifier)
         case .dalle:
@@ -200,9 +273,9 @@ public final class MockEngine: Sendable {
         return HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", "application/json")]), body: body)
     }
 
-    private func placeholder(for request: ValidatedImageRequest, output: ImagesResponseBuilder.ResolvedOutput, index: Int) throws(APIError) -> EncodedImage {
+    private func placeholder(caption: String, output: ImagesResponseBuilder.ResolvedOutput, index: Int) throws(APIError) -> EncodedImage {
         let spec = PlaceholderRequest(
-            prompt: request.prompt ?? "", width: output.size.width, height: output.size.height, index: index,
+            prompt: caption, width: output.size.width, height: output.size.height, index: index,
             seed: configuration.seed ?? 0, transparentBackground: output.background == "transparent")
         do {
             return try imageCache.image(for: ImageVariantKey(placeholder: spec, format: output.outputFormat, compression: output.compression))
@@ -233,7 +306,8 @@ public final class MockEngine: Sendable {
             for index in 0..<partials {
                 event("\(prefix).partial_image", [("b64_json", .verbatimString(image.base64))] + common + [("partial_image_index", .number(JSONNumber(index)))])
             }
-            event("\(prefix).completed", [("b64_json", .verbatimString(image.base64))] + common + [("usage", responses.usage(for: request, output: output))])
+            let usage = responses.usage(for: request, output: output, inputImageTokens: ImagesResponseBuilder.inputImageTokens(request.images("image") + request.images("images")))
+            event("\(prefix).completed", [("b64_json", .verbatimString(image.base64))] + common + [("usage", usage)])
         }
         return HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", "text/event-stream"), ("cache-control", "no-cache")]), body: body)
     }

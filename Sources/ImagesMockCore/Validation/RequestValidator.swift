@@ -6,6 +6,45 @@ public enum ParameterValue: Sendable, Equatable {
     case json(JSONValue)
     /// A multipart text field: numbers and booleans arrive as text and are converted (contract row 7a).
     case formText(String)
+    /// File parts sent under one name (`image`, repeated `image[]`, `mask`), in order.
+    case files([UploadedFile])
+
+    /// How the real API names what arrived, in "but got ... instead".
+    var typeDescription: String {
+        switch self {
+        case .json(let value): value.typeDescription
+        case .formText: "a string"
+        case .files(let files): files.count > 1 || files.contains(where: \.isArrayField) ? "an array of files" : "a file"
+        }
+    }
+}
+
+/// One uploaded file part, as received.
+public struct UploadedFile: Sendable, Equatable {
+    /// The part name as sent (`image`, `image[]`, `mask`).
+    public var fieldName: String
+    public var filename: String?
+    /// The part's declared `Content-Type`, verbatim; `nil` when the part had none.
+    public var contentType: String?
+    public var bytes: [UInt8]
+    /// Where the part starts in the body, for diagnoses.
+    public var byteOffset: Int?
+
+    public init(fieldName: String, filename: String?, contentType: String?, bytes: [UInt8], byteOffset: Int? = nil) {
+        self.fieldName = fieldName
+        self.filename = filename
+        self.contentType = contentType
+        self.bytes = bytes
+        self.byteOffset = byteOffset
+    }
+
+    var isArrayField: Bool { fieldName.hasSuffix("[]") }
+}
+
+/// An uploaded image that passed the checks, with what its header says.
+public struct AcceptedImage: Sendable, Equatable {
+    public let file: UploadedFile
+    public let info: ImageInfo
 }
 
 /// The request's parameters in arrival order, whatever the body form.
@@ -36,6 +75,10 @@ public enum ValidatedValue: Sendable, Equatable {
     case integer(Int)
     case boolean(Bool)
     case json(JSONValue)
+    /// Uploaded images (or image references resolved to images) in order.
+    case images([AcceptedImage])
+    /// JSON image references that point outside the request (`https://` URLs, `file_id`s).
+    case references(Int)
 }
 
 /// A request the real API would accept: the model and every parameter with defaults applied.
@@ -60,6 +103,11 @@ public struct ValidatedImageRequest: Sendable, Equatable {
     public func boolean(_ name: String) -> Bool? {
         if case .boolean(let value) = values[name] { return value }
         return nil
+    }
+
+    public func images(_ name: String) -> [AcceptedImage] {
+        if case .images(let images) = values[name] { return images }
+        return []
     }
 
     public var prompt: String? { string("prompt") }
@@ -93,7 +141,7 @@ public struct ValidationContext: Sendable, Equatable {
 /// and reports the first defect only.
 public struct RequestValidator: Sendable {
     public let context: ValidationContext
-    private let messages: ValidationMessages
+    let messages: ValidationMessages
 
     public init(context: ValidationContext) {
         self.context = context
@@ -108,11 +156,12 @@ public struct RequestValidator: Sendable {
 
         for entry in parameters.entries where entry.name != "model" {
             guard let spec = specs[entry.name], spec.accepts(form: parameters.form) else {
-                throw messages.unknownParameter(entry.name)
+                throw unknownParameter(entry.name, form: parameters.form, endpoint: endpoint, specs: specs)
             }
         }
 
         var values: [String: ValidatedValue] = ["model": .string(model.id)]
+        let present = Set(parameters.entries.map(\.name))
         var provided: Set<String> = ["model"]
         let orderedNames = context.catalog.validationOrder.filter { specs[$0] != nil }
             + specs.keys.filter { !context.catalog.validationOrder.contains($0) }.sorted()
@@ -120,7 +169,7 @@ public struct RequestValidator: Sendable {
             guard let spec = specs[name], spec.accepts(form: parameters.form) else { continue }
             let value = parameters[name]
             if let value, !isExplicitNull(value) || spec.required {
-                if let validated = try validate(value, named: name, spec: spec) {
+                if let validated = try validate(value, named: name, spec: spec, form: parameters.form, present: present) {
                     values[name] = validated
                 }
                 provided.insert(name)
@@ -149,6 +198,8 @@ public struct RequestValidator: Sendable {
             id = text
         case .json(let other)?:
             throw messages.invalidType("model", expected: "a string", schemaType: "string", got: other)
+        case .files(let files)?:
+            throw messages.invalidType("model", expected: "a string", schemaType: "string", gotDescription: ParameterValue.files(files).typeDescription)
         }
         guard let model = catalog.model(id), model.isAvailable(asOf: context.asOf) else {
             throw messages.modelNotFound(id)
@@ -173,12 +224,14 @@ public struct RequestValidator: Sendable {
 
     // MARK: - One parameter
 
-    private func validate(_ value: ParameterValue, named name: String, spec: ParameterSpec) throws(APIError) -> ValidatedValue? {
+    private func validate(_ value: ParameterValue, named name: String, spec: ParameterSpec, form: BodyForm, present: Set<String>) throws(APIError) -> ValidatedValue? {
         switch spec.kind {
         case .any:
-            if case .json(let json) = value { return .json(json) }
-            if case .formText(let text) = value { return .string(text) }
-            return nil
+            switch value {
+            case .json(let json): return .json(json)
+            case .formText(let text): return .string(text)
+            case .files: throw messages.invalidType(name, expected: "a string", schemaType: "string", gotDescription: value.typeDescription)
+            }
         case .string:
             let text = try requireString(value, named: name, expected: "a string")
             try checkLength(text, named: name, spec: spec)
@@ -202,11 +255,13 @@ public struct RequestValidator: Sendable {
             case .json(.object(let object)): return .json(.object(object))
             case .json(let other): throw messages.invalidType(name, expected: "an object", schemaType: "object", got: other)
             case .formText(let text): throw messages.unconvertibleText(name, expected: "an object", text: text, schemaType: "object")
+            case .files: throw messages.invalidType(name, expected: "an object", schemaType: "object", gotDescription: value.typeDescription)
             }
-        case .file, .imageReferences:
-            // Files and image references are checked by the edits/variations layer, which owns the uploads.
-            if case .json(let json) = value { return .json(json) }
-            return nil
+        case .file:
+            if form == .json { return try validateReference(value, named: name, spec: spec) }
+            return .images(try validateFiles(value, named: name, spec: spec, present: present))
+        case .imageReferences:
+            return try validateReferences(value, named: name, spec: spec)
         }
     }
 
@@ -228,6 +283,7 @@ public struct RequestValidator: Sendable {
         switch value {
         case .json(.string(let text)), .formText(let text): return text
         case .json(let other): throw messages.invalidType(name, expected: expected, schemaType: "string", got: other)
+        case .files: throw messages.invalidType(name, expected: expected, schemaType: "string", gotDescription: value.typeDescription)
         }
     }
 
@@ -243,6 +299,8 @@ public struct RequestValidator: Sendable {
                 throw messages.unconvertibleText(name, expected: "an integer", text: text, schemaType: "integer")
             }
             return number
+        case .files:
+            throw messages.invalidType(name, expected: "an integer", schemaType: "integer", gotDescription: value.typeDescription)
         }
     }
 
@@ -256,6 +314,8 @@ public struct RequestValidator: Sendable {
             case "false": return false
             default: throw messages.unconvertibleText(name, expected: "a boolean", text: text, schemaType: "boolean")
             }
+        case .files:
+            throw messages.invalidType(name, expected: "a boolean", schemaType: "boolean", gotDescription: value.typeDescription)
         }
     }
 
@@ -313,7 +373,7 @@ public struct RequestValidator: Sendable {
 
     // MARK: - Capabilities (checked last, contract §7.3)
 
-    private func checkDependencies(specs: [String: ParameterSpec], values: [String: ValidatedValue], provided: Set<String>) throws(APIError) {
+    func checkDependencies(specs: [String: ParameterSpec], values: [String: ValidatedValue], provided: Set<String>) throws(APIError) {
         func text(_ name: String) -> String? {
             if case .string(let value) = values[name] { return value }
             return nil
@@ -324,6 +384,7 @@ public struct RequestValidator: Sendable {
                 throw messages.requiresOther(name, other: other, allowed: allowed, actual: text(other))
             }
         }
+        try checkFileRelations(specs: specs, values: values, provided: provided)
         // A transparent background needs an output format with an alpha channel.
         if text("background") == "transparent", let format = text("output_format"), !["png", "webp"].contains(format) {
             throw messages.valueRequiresOther("background", value: "transparent", other: "output_format", allowed: ["png", "webp"], actual: format)

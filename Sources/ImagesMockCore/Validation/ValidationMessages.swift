@@ -34,6 +34,17 @@ public struct ValidationMessages: Sendable {
         }
     }
 
+    /// Something that is not JSON arrived where a value of another type was expected (a file for
+    /// `prompt`, text for `image`: contract row 25d).
+    public func invalidType(_ name: String, expected: String, schemaType: String, gotDescription: String) -> APIError {
+        switch style {
+        case .current:
+            APIError(status: 400, message: "Invalid type for '\(name)': expected \(expected), but got \(gotDescription) instead.", param: name, code: "invalid_type")
+        case .legacy:
+            APIError(status: 400, message: "\(gotDescription) is not of type '\(schemaType)' - '\(name)'")
+        }
+    }
+
     /// A multipart text field that cannot be read as the expected type (contract row 7a).
     public func unconvertibleText(_ name: String, expected: String, text: String, schemaType: String) -> APIError {
         switch style {

@@ -1,0 +1,59 @@
+/// One request while its body arrives: multipart bodies go through the parser chunk by chunk (only
+/// completed parts are kept), other bodies are buffered. The adapter enforces the total size limit.
+///
+/// Used by one thread at a time; create it with ``MockEngine/makeIntake(method:target:headers:)``.
+public struct RequestIntake {
+    /// The request without its body.
+    public let head: HTTPRequest
+    private var buffer: [UInt8] = []
+    private var parser: MultipartParser?
+    private(set) var parts: [MultipartPart] = []
+    private(set) var failure: MultipartError?
+    public private(set) var receivedBytes = 0
+    /// Whether the body is read as multipart (fixed at the start, whatever happens to the parser).
+    let isMultipart: Bool
+
+    init(head: HTTPRequest, multipartLimits: MultipartLimits?) {
+        self.head = head
+        isMultipart = multipartLimits != nil
+        guard let multipartLimits, let contentType = head.headers["content-type"] else { return }
+        do {
+            parser = try MultipartParser(contentType: contentType, limits: multipartLimits)
+        } catch {
+            failure = error
+        }
+    }
+
+    /// Takes the next chunk of the body, whatever its size.
+    public mutating func receive(_ bytes: ArraySlice<UInt8>) {
+        receivedBytes += bytes.count
+        guard isMultipart else {
+            buffer.append(contentsOf: bytes)
+            return
+        }
+        guard failure == nil, parser != nil else { return }
+        do {
+            try parser!.push(bytes)
+            while let part = parser!.nextPart() { parts.append(part) }
+        } catch {
+            failure = error
+            parser = nil
+        }
+    }
+
+    public mutating func receive(_ bytes: [UInt8]) { receive(bytes[...]) }
+
+    /// Ends the body; after this the intake holds either the parts or the first defect.
+    mutating func finish() -> (body: [UInt8], parts: [MultipartPart], failure: MultipartError?) {
+        if failure == nil, parser != nil {
+            do {
+                try parser!.finish()
+                while let part = parser!.nextPart() { parts.append(part) }
+            } catch {
+                failure = error
+            }
+            parser = nil
+        }
+        return (buffer, parts, failure)
+    }
+}

@@ -1,0 +1,296 @@
+import Foundation
+import ImagesMockCodecs
+import Testing
+@testable import ImagesMockCore
+
+/// Builds multipart bodies the way clients do, defects included.
+struct FormBody {
+    var boundary = "a7f3c0d2e1b4a5968778695a4b3c2d1e"
+    var parts: [(headers: String, body: [UInt8])] = []
+
+    mutating func text(_ name: String, _ value: String) {
+        parts.append(("Content-Disposition: form-data; name=\"\(name)\"", Array(value.utf8)))
+    }
+
+    mutating func file(_ name: String, filename: String? = "image.png", type: String? = "image/png", _ bytes: [UInt8]) {
+        var headers = "Content-Disposition: form-data; name=\"\(name)\""
+        if let filename { headers += "; filename=\"\(filename)\"" }
+        if let type { headers += "\r\nContent-Type: \(type)" }
+        parts.append((headers, bytes))
+    }
+
+    var bytes: [UInt8] {
+        var body: [UInt8] = []
+        for part in parts {
+            body += Array("--\(boundary)\r\n\(part.headers)\r\n\r\n".utf8) + part.body + Array("\r\n".utf8)
+        }
+        return body + Array("--\(boundary)--\r\n".utf8)
+    }
+
+    var contentType: String { "multipart/form-data; boundary=\(boundary)" }
+}
+
+enum TestImages {
+    static func png(_ width: Int, _ height: Int, alpha: Bool) -> [UInt8] {
+        let pixels = [UInt8](repeating: 128, count: width * height * 4)
+        return try! ImageEncoder.encode(RGBAImage(width: width, height: height, pixels: pixels), as: .png, preserveAlpha: alpha)
+    }
+
+    static func jpeg(_ width: Int, _ height: Int) -> [UInt8] {
+        try! ImageEncoder.encode(RGBAImage(width: width, height: height, pixels: [UInt8](repeating: 90, count: width * height * 4)), as: .jpeg, quality: 80, preserveAlpha: false)
+    }
+}
+
+private func engine(style: ErrorStyle = .current, asOf: String? = nil) -> MockEngine {
+    MockEngine(configuration: MockConfiguration(validation: ValidationContext(errorStyle: style, asOf: asOf.flatMap(CalendarDate.init)), seed: 1))
+}
+
+private func send(_ form: FormBody, to endpoint: Endpoint = .edits, engine: MockEngine = engine()) -> HTTPResponse {
+    let headers = HTTPHeaders([("Authorization", "Bearer sk-test"), ("Content-Type", form.contentType), ("Host", "127.0.0.1:9")])
+    return engine.respond(to: HTTPRequest(method: "POST", path: endpoint.path, headers: headers, body: form.bytes)).response
+}
+
+private func error(_ response: HTTPResponse) throws -> (message: String?, type: String?, param: String?, code: String?) {
+    let error = try #require(try JSONParser.parse(response.body).objectValue?["error"]?.objectValue)
+    return (error["message"]?.stringValue, error["type"]?.stringValue, error["param"]?.stringValue, error["code"]?.stringValue)
+}
+
+@Suite("Edits and variations (contract §3.2, §3.3, rows 17–25f)")
+struct EditsVariationsTests {
+    static let rgba = TestImages.png(64, 64, alpha: true)
+    static let rgb = TestImages.png(64, 64, alpha: false)
+
+    func gptForm(_ configure: (inout FormBody) -> Void) -> FormBody {
+        var form = FormBody()
+        form.text("model", "gpt-image-1.5")
+        form.text("prompt", "add a hat")
+        configure(&form)
+        return form
+    }
+
+    @Test func octetStreamFileIsRejectedByItsDeclaredType() throws {
+        let response = send(gptForm { $0.file("image", filename: "upload", type: "application/octet-stream", Self.rgba) })
+        #expect(response.status == 400)
+        let body = try error(response)
+        #expect(body.message == "Invalid file 'image': unsupported mimetype ('application/octet-stream'). Supported file formats are 'image/jpeg', 'image/png', and 'image/webp'.")
+        #expect(body.param == "image")
+        #expect(body.code == "unsupported_file_mimetype")
+        #expect(response.headers["x-images-mock-diagnosis"]?.contains("(they are image/png)") == true)
+    }
+
+    @Test func arrayFilesAreIndexed() throws {
+        let response = send(gptForm {
+            $0.file("image[]", Self.rgba)
+            $0.file("image[]", filename: "b.bin", type: "application/octet-stream", Self.rgba)
+        })
+        let body = try error(response)
+        #expect(body.param == "image[1]")
+        #expect(body.message == "Invalid file 'image[1]': unsupported mimetype ('application/octet-stream'). Supported file formats are 'image/jpeg', 'image/png', and 'image/webp'.")
+    }
+
+    @Test func dallE2OnlyTakesPNGMimetype() throws {
+        var form = FormBody()
+        form.text("model", "dall-e-2")
+        form.text("prompt", "x")
+        form.file("image", filename: "a.jpg", type: "image/jpeg", TestImages.jpeg(64, 64))
+        let body = try error(send(form))
+        #expect(body.message == "Invalid file 'image': unsupported mimetype ('image/jpeg'). Supported file formats are 'image/png'.")
+    }
+
+    @Test func fileWithoutContentTypeGetsMissingMimetype() throws {
+        let body = try error(send(gptForm { $0.file("image", type: nil, Self.rgba) }))
+        #expect(body.message == "Invalid file 'image': failed to determine mimetype. Ensure you are providing the file's mimetype as part of the 'Content-Type' header.")
+        #expect(body.code == "missing_file_mimetype")
+    }
+
+    @Test func undecodableImageForGPT() throws {
+        let response = send(gptForm { $0.file("image", Array("definitely not an image".utf8)) })
+        let body = try error(response)
+        #expect(body.message == "Invalid image file or mode for image 1, please check your image file.")
+        #expect(body.type == "image_generation_user_error")
+    }
+
+    @Test func imageSentAsText() throws {
+        let body = try error(send(gptForm { $0.text("image", "iVBORw0KGgo=") }))
+        #expect(body.message == "Invalid type for 'image': expected one of an array of files or file, but got a string instead.")
+        #expect(body.code == "invalid_type")
+        #expect(body.param == "image")
+    }
+
+    @Test func dallE2RejectsAnArray() throws {
+        var form = FormBody()
+        form.text("model", "dall-e-2")
+        form.text("prompt", "x")
+        form.file("image[]", Self.rgba)
+        let body = try error(send(form))
+        #expect(body.message == "Invalid type for 'image': expected a file, but got an array instead.")
+    }
+
+    @Test func multipartPartNamedImages() throws {
+        let body = try error(send(gptForm { $0.file("images", Self.rgba) }))
+        #expect(body.message == "Unknown parameter: 'images'. For multipart/form-data use 'image' or 'image[]'.")
+        #expect(body.param == "images")
+        #expect(body.code == "invalid_value")
+    }
+
+    @Test func seventeenImagesAreTooMany() throws {
+        let response = send(gptForm { form in for _ in 0..<17 { form.file("image[]", Self.rgba) } })
+        let body = try error(response)
+        #expect(body.message == "Invalid 'image': array too long. Expected an array with maximum length 16, but got an array with length 17 instead.")
+        #expect(send(gptForm { form in for _ in 0..<16 { form.file("image[]", Self.rgba) } }).status == 200)
+    }
+
+    @Test func dallE2Rows21To23() throws {
+        func dalle(_ image: [UInt8], mask: [UInt8]? = nil) -> FormBody {
+            var form = FormBody()
+            form.text("model", "dall-e-2")
+            form.text("prompt", "x")
+            form.file("image", image)
+            if let mask { form.file("mask", mask) }
+            return form
+        }
+        #expect(try error(send(dalle(TestImages.jpeg(64, 64)))).message == "Uploaded image must be a PNG and less than 4 MB.")
+        #expect(try error(send(dalle(TestImages.png(64, 48, alpha: true)))).message == "Invalid input image - expected an image with equal width and height, got 64x48 instead.")
+        #expect(try error(send(dalle(Self.rgb))).message == "Invalid input image - format must be in ['RGBA', 'LA', 'L'], got RGB.")
+        // A mask supplies the transparency, so an RGB image is then fine.
+        #expect(send(dalle(Self.rgb, mask: Self.rgba)).status == 200)
+        let mismatch = try error(send(dalle(Self.rgba, mask: TestImages.png(32, 32, alpha: true))))
+        #expect(mismatch.message == "Invalid mask image - mask and image must have the same dimensions, got 32x32 and 64x64.")
+        #expect(mismatch.param == "mask")
+    }
+
+    @Test func gptMaskNeedsAlpha() throws {
+        let body = try error(send(gptForm {
+            $0.file("image", Self.rgba)
+            $0.file("mask", Self.rgb)
+        }))
+        #expect(body.message == "Invalid mask image format - mask image missing alpha channel")
+        #expect(body.code == "invalid_mask_image_format")
+    }
+
+    @Test func multipartNumbersThatDoNotConvert() throws {
+        let body = try error(send(gptForm {
+            $0.text("n", "abc")
+            $0.file("image", Self.rgba)
+        }))
+        #expect(body.message == "Invalid type for 'n': expected an integer, but got a string value that could not be converted into an integer.")
+    }
+
+    @Test func promptIsCheckedBeforeTheImage() throws {
+        var form = FormBody()
+        form.text("model", "gpt-image-2")
+        #expect(try error(send(form)).message == "Missing required parameter: 'prompt'.")
+        form.text("prompt", "x")
+        #expect(try error(send(form)).message == "Missing required parameter: 'image'.")
+    }
+
+    @Test func legacyStyleMissingImage() throws {
+        var form = FormBody()
+        form.text("model", "dall-e-2")
+        form.text("prompt", "x")
+        #expect(try error(send(form, engine: engine(style: .legacy))).message == "'image' is a required property")
+    }
+
+    @Test func gptEditSucceedsWithOrientationFollowingTheInput() throws {
+        let response = send(gptForm {
+            $0.file("image[]", TestImages.png(96, 64, alpha: true))
+            $0.file("image[]", TestImages.jpeg(64, 64), )
+            $0.text("n", "2")
+        })
+        #expect(response.status == 200)
+        let body = try #require(try JSONParser.parse(response.body).objectValue)
+        #expect(body["size"] == "1536x1024")
+        if case .array(let items)? = body["data"] { #expect(items.count == 2) } else { Issue.record("no data array") }
+        let usage = try #require(body["usage"]?.objectValue?["input_tokens_details"]?.objectValue)
+        #expect(usage["image_tokens"] == .number(JSONNumber(194 * 2)))
+    }
+
+    @Test func dallE2EditAnswersWithAURL() throws {
+        var form = FormBody()
+        form.text("model", "dall-e-2")
+        form.text("prompt", "x")
+        form.text("size", "256x256")
+        form.file("image", Self.rgba)
+        let response = send(form)
+        #expect(response.status == 200)
+        #expect(response.bodyText.contains("\"url\": \"http://127.0.0.1:9/v1/files/images/img-"))
+    }
+
+    @Test func variationsFollowTheDallE2Contract() throws {
+        var form = FormBody()
+        form.text("model", "dall-e-2")
+        form.file("image", Self.rgb)
+        form.text("response_format", "b64_json")
+        let response = send(form, to: .variations)
+        #expect(response.status == 200)
+        #expect(response.bodyText.contains("\"b64_json\""))
+
+        form.text("prompt", "no prompts here")
+        let body = try error(send(form, to: .variations))
+        #expect(body.message == "Unknown parameter: 'prompt'.")
+
+        var gpt = FormBody()
+        gpt.text("model", "gpt-image-1.5")
+        gpt.file("image", Self.rgb)
+        let wrongModel = try error(send(gpt, to: .variations))
+        #expect(wrongModel.message == "Invalid value: 'gpt-image-1.5'. Supported values are: 'dall-e-2'.")
+    }
+
+    @Test func variationsAreABare404AfterTheirRetirement() {
+        var form = FormBody()
+        form.file("image", Self.rgb)
+        let response = send(form, to: .variations, engine: engine(asOf: "2026-08-29"))
+        #expect(response.status == 404)
+        #expect(response.body.isEmpty)
+        #expect(response.headers["x-content-type-options"] == "nosniff")
+    }
+
+    @Test func jsonToAMultipartOnlyEndpointIs415WithTheHeaderEchoed() throws {
+        let headers = HTTPHeaders([("Authorization", "Bearer k"), ("Content-Type", "application/json; charset=UTF-8")])
+        let request = HTTPRequest(method: "POST", path: "/v1/images/variations", headers: headers, body: Array(#"{"image":"x"}"#.utf8))
+        let response = engine().respond(to: request).response
+        #expect(response.status == 415)
+        #expect(try error(response).message == "Invalid Content-Type header (application/json; charset=UTF-8), expected multipart/form-data. (HINT: If you're using curl, you can pass -H 'Content-Type: multipart/form-data')")
+        let oldEdits = engine(asOf: "2026-07-01").respond(to: HTTPRequest(method: "POST", path: "/v1/images/edits", headers: headers, body: Array("{}".utf8))).response
+        #expect(oldEdits.status == 415)
+    }
+
+    @Test func jsonEditsTakeImageReferences() throws {
+        let headers = HTTPHeaders([("Authorization", "Bearer k"), ("Content-Type", "application/json")])
+        func edit(_ json: String) -> HTTPResponse {
+            engine().respond(to: HTTPRequest(method: "POST", path: "/v1/images/edits", headers: headers, body: Array(json.utf8))).response
+        }
+        let dataURL = "data:image/png;base64," + Data(Self.rgba).base64EncodedString()
+        #expect(edit(#"{"model":"gpt-image-2","prompt":"x","images":[{"image_url":"\#(dataURL)"},{"file_id":"file-abc"},{"image_url":"https://example.com/a.png"}]}"#).status == 200)
+        #expect(try error(edit(#"{"model":"gpt-image-2","prompt":"x","image":"x"}"#)).message == "Unknown parameter: 'image'. For application/json on /v1/images/edits, use 'images' (array).")
+        #expect(try error(edit(#"{"model":"gpt-image-2","prompt":"x","images":[]}"#)).code == "empty_array")
+        #expect(try error(edit(#"{"model":"gpt-image-2","prompt":"x","images":{}}"#)).message == "Invalid type for 'images': expected an array, but got an object instead.")
+        #expect(try error(edit(#"{"model":"gpt-image-2","prompt":"x","images":["a"]}"#)).param == "images[0]")
+        #expect(try error(edit(#"{"model":"gpt-image-2","prompt":"x","images":null}"#)).message == "Invalid type for 'images': expected an array, but got null instead.")
+        #expect(try error(edit(#"{"model":"gpt-image-2","prompt":"x"}"#)).message == "Missing required parameter: 'images'.")
+    }
+
+    @Test func malformedBodiesNameTheirDefect() throws {
+        let headers = HTTPHeaders([("Authorization", "Bearer k"), ("Content-Type", "multipart/form-data")])
+        let response = engine().respond(to: HTTPRequest(method: "POST", path: "/v1/images/edits", headers: headers, body: Array(#"{"prompt":"x"}"#.utf8))).response
+        #expect(response.status == 400)
+        #expect(try error(response).message?.isEmpty == false)
+        #expect(response.headers["x-images-mock-diagnosis"]?.contains("boundary") == true)
+        let legacy = engine(style: .legacy).respond(to: HTTPRequest(method: "POST", path: "/v1/images/edits", headers: headers, body: Array(#"{"prompt":"x"}"#.utf8))).response
+        #expect(try error(legacy).message == "'image' is a required property")
+
+        var form = FormBody()
+        form.text("model", "gpt-image-2")
+        var truncated = form.bytes
+        truncated.removeLast(10)
+        let cut = engine().respond(to: HTTPRequest(method: "POST", path: "/v1/images/edits", headers: HTTPHeaders([("Authorization", "Bearer k"), ("Content-Type", form.contentType)]), body: truncated)).response
+        #expect(cut.status == 400)
+        #expect(try error(cut).message?.contains("closing boundary") == true)
+    }
+
+    @Test func bracketedFieldsBecomeObjects() {
+        #expect(FormParameters.bracketPath("svg[reasoning][effort]") == ["svg", "reasoning", "effort"])
+        #expect(FormParameters.bracketPath("image[]") == nil)
+        #expect(FormParameters.bracketPath("a[b") == nil)
+    }
+}

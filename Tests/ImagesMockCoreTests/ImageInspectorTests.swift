@@ -504,3 +504,74 @@ struct ImageInspectorHostileInputTests {
         }
     }
 }
+
+// MARK: - The fuzzer's seed corpus
+
+/// Fuzz/corpus/image-inspector holds the seeds of Fuzz/run-image-inspector-fuzz.sh. Files named
+/// `valid-*` must inspect, `broken-*` must throw. Setting IMAGE_INSPECTOR_WRITE_CORPUS=1 rewrites
+/// them from `seeds()` (encoder output differs slightly between codec library versions, so the
+/// bytes are not compared otherwise).
+@Suite("ImageInspector: fuzz seed corpus")
+struct ImageInspectorCorpusTests {
+    static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fuzz/corpus/image-inspector")
+
+    static func seeds() throws -> [(name: String, bytes: [UInt8])] {
+        let small = gradient(width: 8, height: 6, alpha: true)
+        let png = try ImageEncoder.encode(small, as: .png, preserveAlpha: true)
+        var badCRC = png
+        badCRC[30] ^= 0x40
+        return [
+            ("valid-rgba.png", png),
+            ("valid-rgb-interlaced.png", makePNG(width: 3, height: 2, interlace: 1, extra: [pngChunk("gAMA", be32(45455))])),
+            ("valid-palette-trns.png", makePNG(width: 4, height: 4, depth: 2, colourType: 3, extra: [pngChunk("PLTE", [0, 0, 0, 255, 0, 0]), pngChunk("tRNS", [0])])),
+            ("valid-grey16-no-iend.png", makePNG(width: 2, height: 2, depth: 16, colourType: 0, iend: false)),
+            ("valid-grey-alpha.png", makePNG(width: 2, height: 2, depth: 8, colourType: 4)),
+            ("broken-ihdr-crc.png", badCRC),
+            ("broken-truncated.png", Array(png.prefix(png.count - 20))),
+            ("broken-no-idat.png", makePNG(idat: false)),
+            ("valid-rgb.jpg", try ImageEncoder.encode(small, as: .jpeg, quality: 40, preserveAlpha: false)),
+            ("valid-cmyk-progressive.jpg", makeJPEG(width: 3, height: 2, components: 4, sof: 0xC2, beforeFrame: [0xFF, 0xFF, 0xD0, 0xFF, 0xFE, 0x00, 0x03, 0x41])),
+            ("valid-grey.jpg", makeJPEG(width: 1, height: 1, components: 1)),
+            ("broken-sos-before-sof.jpg", [0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x02, 0xFF, 0xD9]),
+            ("broken-dnl-height.jpg", makeJPEG(height: 0)),
+            ("valid-lossy.webp", try ImageEncoder.encode(gradient(width: 8, height: 6, alpha: false), as: .webp, quality: 40, preserveAlpha: false)),
+            ("valid-alpha-vp8x.webp", try ImageEncoder.encode(small, as: .webp, quality: 40, preserveAlpha: true)),
+            ("valid-lossless-header.webp", makeWebP(webpChunk("VP8L", vp8lHeader(width: 5, height: 3, alpha: true)))),
+            ("broken-animated.webp", makeWebP(webpChunk("VP8X", vp8xData(flags: 0x12, width: 4, height: 4)) + webpChunk("ANIM", [0, 0, 0, 0, 0, 0]))),
+            ("broken-riff-size.webp", makeWebP(webpChunk("VP8L", vp8lHeader(width: 5, height: 3, alpha: false))) + [0, 0]),
+            ("broken-not-an-image.pdf", Array("%PDF-1.7\n%\u{E2}\u{E3}\n".utf8)),
+        ]
+    }
+
+    @Test func seedsInspectAsTheirNamesSay() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path).sorted()
+        #expect(names.count >= 10)
+        var total = 0
+        for name in names {
+            let bytes = [UInt8](try Data(contentsOf: Self.directory.appendingPathComponent(name)))
+            total += bytes.count
+            if name.hasPrefix("valid-") {
+                #expect(throws: Never.self, "\(name)") { try ImageInspector.inspect(bytes) }
+            } else {
+                #expect(name.hasPrefix("broken-"), "\(name): seeds are named valid-* or broken-*")
+                #expect(inspectionError(bytes) != nil, "\(name)")
+            }
+        }
+        #expect(total < 50_000, "the seed corpus should stay small")
+    }
+
+    @Test func seedsCanBeRegenerated() throws {
+        let seeds = try Self.seeds()
+        #expect(Set(seeds.map(\.name)).count == seeds.count)
+        for seed in seeds {
+            #expect((inspectionError(seed.bytes) == nil) == seed.name.hasPrefix("valid-"), "\(seed.name)")
+        }
+        guard ProcessInfo.processInfo.environment["IMAGE_INSPECTOR_WRITE_CORPUS"] == "1" else { return }
+        try FileManager.default.createDirectory(at: Self.directory, withIntermediateDirectories: true)
+        for seed in seeds {
+            try Data(seed.bytes).write(to: Self.directory.appendingPathComponent(seed.name))
+        }
+    }
+}

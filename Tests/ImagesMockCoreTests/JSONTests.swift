@@ -43,6 +43,11 @@ struct JSONTests {
         #expect(error?.description == expected)
     }
 
+    @Test func rejectsInvalidUTF8() {
+        let error = #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse([0x22, 0x61, 0xFF, 0xFE, 0x22]) }
+        #expect(error?.description == "invalid UTF-8 inside the string starting at byte 0")
+    }
+
     @Test func boundsNestingDepth() {
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         let error = #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(deep) }

@@ -166,6 +166,7 @@ public struct JSONParser {
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
     private mutating func parseString() throws(SyntaxError) -> String {
+        let start = position
         position += 1  // opening quote
         var utf8: [UInt8] = []
         var runStart = position
@@ -186,8 +187,11 @@ public struct JSONParser {
             }
             position += 1
         }
-        // Invalid UTF-8 is replaced rather than rejected: the validator then reports the value itself.
-        return String(decoding: utf8, as: UTF8.self)
+        // Python's json refuses bytes that are not UTF-8, so the real API cannot parse such a body.
+        guard let text = String(validating: utf8, as: UTF8.self) else {
+            throw SyntaxError(reason: "invalid UTF-8 inside the string starting", offset: start)
+        }
+        return text
     }
 
     private mutating func parseEscape(into utf8: inout [UInt8]) throws(SyntaxError) {

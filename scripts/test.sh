@@ -15,3 +15,10 @@ swift test --skip-build --explicit-target-dependency-import-check error
 
 echo "== real clients"
 IMAGES_MOCK_BIN="$ROOT/.build/debug/images-mock" Tests/clients/run.sh
+
+echo "== fuzz (short runs from the committed corpora; FUZZ_SECONDS=0 skips)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-45}"
+if [ "$FUZZ_SECONDS" -gt 0 ]; then
+    Fuzz/run-multipart-fuzz.sh "$FUZZ_SECONDS" -close_fd_mask=3
+    Fuzz/run-image-inspector-fuzz.sh "$FUZZ_SECONDS" -close_fd_mask=3
+fi

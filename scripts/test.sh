@@ -19,6 +19,15 @@ IMAGES_MOCK_BIN="$ROOT/.build/debug/images-mock" Tests/clients/run.sh
 echo "== fuzz (short runs from the committed corpora; FUZZ_SECONDS=0 skips)"
 FUZZ_SECONDS="${FUZZ_SECONDS:-45}"
 if [ "$FUZZ_SECONDS" -gt 0 ]; then
-    Fuzz/run-multipart-fuzz.sh "$FUZZ_SECONDS" -close_fd_mask=3
-    Fuzz/run-image-inspector-fuzz.sh "$FUZZ_SECONDS" -close_fd_mask=3
+    mkdir -p .build/fuzz
+    for target in multipart image-inspector; do
+        log=".build/fuzz/$target.log"
+        if Fuzz/run-$target-fuzz.sh "$FUZZ_SECONDS" >"$log" 2>&1; then
+            echo "$target: $(grep -E 'stat::number_of_executed_units' "$log" | tr -s ' ') (no crash)"
+        else
+            cat "$log"
+            echo "fuzz: $target failed" >&2
+            exit 1
+        fi
+    done
 fi

@@ -18,9 +18,11 @@ public enum CapturedRequest {
         guard let headEnd = findHeadEnd(bytes, from: start) else {
             throw ParseError(message: "no blank line ends the request head (expected CRLF CRLF after the headers)")
         }
-        let headText = String(decoding: bytes[start..<headEnd.head], as: UTF8.self)
         if headEnd.lfOnly { notes.append("the request head uses LF line endings; read as CRLF") }
-        var lines = headText.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        // Split on bytes: as Characters, "\r\n" is one grapheme and would not split on "\n".
+        var lines = bytes[start..<headEnd.head].split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
+            String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
+        }
         let requestLine = lines.removeFirst().split(separator: " ", omittingEmptySubsequences: true)
         guard requestLine.count >= 2 else { throw ParseError(message: "the first line is not a request line such as 'POST /v1/images/edits HTTP/1.1'") }
         var headers = HTTPHeaders()

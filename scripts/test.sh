@@ -16,11 +16,11 @@ swift test --skip-build --explicit-target-dependency-import-check error
 echo "== real clients"
 IMAGES_MOCK_BIN="$ROOT/.build/debug/images-mock" Tests/clients/run.sh
 
-echo "== fuzz (short runs from the committed corpora; FUZZ_SECONDS=0 skips)"
-FUZZ_SECONDS="${FUZZ_SECONDS:-45}"
+echo "== fuzz: parser, image inspector, JSON (short runs from the committed corpora; FUZZ_SECONDS=0 skips)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
 if [ "$FUZZ_SECONDS" -gt 0 ]; then
     mkdir -p .build/fuzz
-    for target in multipart image-inspector; do
+    for target in multipart image-inspector json; do
         log=".build/fuzz/$target.log"
         if Fuzz/run-$target-fuzz.sh "$FUZZ_SECONDS" >"$log" 2>&1; then
             echo "$target: $(grep -E 'stat::number_of_executed_units' "$log" | tr -s ' ') (no crash)"

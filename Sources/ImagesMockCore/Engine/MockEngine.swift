@@ -60,11 +60,10 @@ public final class MockEngine: Sendable {
         request.body = received.body
         let upload = ReceivedUpload(parts: received.parts, failure: received.failure, isMultipart: intake.isMultipart)
         var plan = decide(request, upload: upload)
-        if plan.response.status != 404 || !plan.response.body.isEmpty || plan.response.headers["content-type"] != nil {
-            let elapsed = ContinuousClock.now - started + plan.delay
-            addCommonHeaders(to: &plan.response, request: request, processing: elapsed)
-        } else {
+        if plan.response.isBareNotFound {
             plan.response.headers.set("x-content-type-options", "nosniff")
+        } else {
+            addCommonHeaders(to: &plan.response, request: request, processing: ContinuousClock.now - started + plan.delay)
         }
         return plan
     }
@@ -126,10 +125,11 @@ public final class MockEngine: Sendable {
         if let asOf = configuration.validation.asOf, asOf >= timeline.bareNotFoundFrom { return .bareNotFound }
         let target = request.query.map { "\(request.path)?\($0)" } ?? request.path
         var error = APIError(status: 404, message: "Invalid URL (\(request.method) \(target))")
+        let normalized = request.path.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         if Endpoint.allCases.contains(where: { $0.path == request.path }) {
             error.diagnosis = "\(request.path) only answers POST."
-        } else if let near = Endpoint.allCases.first(where: { request.path.lowercased().hasPrefix($0.path) || $0.path.hasPrefix(request.path.lowercased()) && request.path.count > 10 }) {
-            error.diagnosis = "Did you mean POST \(near.path)? The path must match exactly (no trailing slash)."
+        } else if let near = Endpoint.allCases.first(where: { $0.path.dropFirst() == normalized || $0.path.dropFirst(3) == normalized }) {
+            error.diagnosis = "Did you mean POST \(near.path)? The path must match exactly (lower case, /v1 prefix, no trailing slash)."
         }
         return error
     }
@@ -183,9 +183,7 @@ public final class MockEngine: Sendable {
             return APIError(status: 400, message: "'image' is a required property", diagnosis: failure.description)
         }
         let status = failure.kind == .bodyTooLarge ? 413 : 400
-        var error = APIError(status: status, message: failure.message, diagnosis: failure.hint ?? failure.message)
-        error.extraMembers = JSONObject() // four keys only, as every envelope
-        return error
+        return APIError(status: status, message: failure.message, diagnosis: failure.hint ?? failure.message)
     }
 
     // MARK: - Generations

@@ -76,6 +76,9 @@ public struct HTTPResponse: Sendable {
     }
 
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
+
+    /// The era-C answer to retired and unknown routes: 404, nothing else (contract row 30a).
+    public var isBareNotFound: Bool { status == 404 && body.isEmpty && headers["content-type"] == nil }
 }
 
 /// What the engine decided for one request; the adapter carries it out.

@@ -121,6 +121,22 @@ describe('images-mock with Node fetch', () => {
       'invalid_request_error', null, 'unsupported_content_type'));
   });
 
+  test('multipart FormData edit with a PNG Blob', async () => {
+    // A 1x1 RGBA PNG, built by hand is overkill: fetch one from the mock itself first.
+    const gen = await postJSON({ model: 'dall-e-2', prompt: 'seed', size: '256x256', response_format: 'b64_json' });
+    const png = Buffer.from((await gen.json()).data[0].b64_json, 'base64');
+    const form = new FormData();
+    form.append('model', 'gpt-image-1');
+    form.append('prompt', 'add a hat');
+    form.append('size', '1536x1024');
+    form.append('quality', 'low');
+    form.append('image[]', new Blob([png], { type: 'image/png' }), 'seed.png');
+    const res = await fetch(`${mock.baseURL}/v1/images/edits`, { method: 'POST', headers: AUTH, body: form });
+    assert.equal(res.status, 200, await res.clone().text());
+    const body = await res.json();
+    assert.deepEqual(pngDimensions(Buffer.from(body.data[0].b64_json, 'base64')), { width: 1536, height: 1024 });
+  });
+
   test('malformed JSON (contract row 19)', async () => {
     const res = await postJSON('{"model": "gpt-image-1",');
     assert.equal(res.status, 400);

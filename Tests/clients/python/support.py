@@ -55,13 +55,15 @@ def envelope(
     """The exact bytes of an error body: 2-space pretty JSON plus a trailing newline.
 
     Current style orders the keys message, type, param, code; legacy (era A) orders them
-    alphabetically: code, message, param, type.
+    alphabetically: code, message, param, type. Non-ASCII characters are written as \\u escapes
+    (surrogate pairs beyond the BMP), as Python's `json.dumps(indent=2)` does: contract §7.1
+    derives the byte format from exactly that rendering.
     """
     if legacy:
         error = {"code": code, "message": message, "param": param, "type": type}
     else:
         error = {"message": message, "type": type, "param": param, "code": code}
-    return (json.dumps({"error": error}, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return (json.dumps({"error": error}, indent=2) + "\n").encode("ascii")
 
 
 def post_json(base_url: str, body: Any, *, headers: dict | None = None, path: str = "/v1/images/generations",

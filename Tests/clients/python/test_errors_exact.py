@@ -98,6 +98,9 @@ ROWS = [
     ("4a-model-object", {"model": {}, "prompt": "x"}, invalid_type("model", "a string", "an object")),
     ("4a-model-array", {"model": [], "prompt": "x"}, invalid_type("model", "a string", "an array")),
     ("5-model-unknown", {"model": "foo-model", "prompt": "x"}, ("The model 'foo-model' does not exist.", IGUE, "model", "invalid_value")),
+    ("5-model-non-ascii", {"model": "mod\u00e8le-\u00b7", "prompt": "x"},
+     ("The model 'mod\u00e8le-\u00b7' does not exist.", IGUE, "model", "invalid_value")),
+    ("6-unknown-astral-name", {**G1, "\U0001F600": 1}, unknown("\U0001F600")),
     ("5-model-empty", {"model": "", "prompt": "x"}, ("The model '' does not exist.", IGUE, "model", "invalid_value")),
     # rows 10*: size
     ("10a-dall-e-2-size", {"model": "dall-e-2", "prompt": "x", "size": "1536x1024"}, invalid_value("size", "1536x1024", DALLE2_SIZES)),

@@ -81,6 +81,9 @@ public final class ImagesMockServer: Sendable {
         while core.inFlight.load(ordering: .relaxed) > 0 && clock.now < drainDeadline {
             usleep(2_000)
         }
+        // Renders finish on their own (CPU-bound); a connection suspended for one must never be
+        // left suspended when the daemon stops.
+        while core.renderingCount > 0 { usleep(2_000) }
         // Whatever is still delayed is answered now rather than cut off.
         core.resumeAllSuspended()
         let finalDeadline = clock.now + .seconds(2)

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import ImagesMockCore
 import Logging
 import Synchronization
@@ -14,6 +15,8 @@ final class RequestContext: @unchecked Sendable {
         /// A chunked body crossed the limit: nothing more is stored, and the 413 goes out when the
         /// upload ends (libmicrohttpd 0.9.75 drops a response queued in the middle of a chunked upload).
         case discarding(ResponsePlan, discardedBytes: Int)
+        /// Suspended while a worker renders the answer's images.
+        case rendering
         /// Suspended until the plan's delay has passed.
         case delayed(ResponsePlan)
         case answered
@@ -40,12 +43,24 @@ final class ServerCore: Sendable {
     static let maximumDiscardedBytes = 1 << 30
     let shuttingDown = Atomic<Bool>(false)
     private let suspended = Mutex<[ObjectIdentifier: ConnectionHandle]>([:])
+    /// Connections suspended while their images render; only the worker resumes them, so
+    /// shutdown waits for this to empty (rendering always ends) instead of resuming them.
+    private let rendering = Atomic<Int>(0)
+    /// Rendering is CPU-bound: at most as many at once as there are cores, so bursts wait in this
+    /// queue (not on blocked threads) and the polling threads keep serving.
+    private let renderQueue: OperationQueue
 
     init(engine: MockEngine, configuration: ServerConfiguration, logger: Logger) {
         self.engine = engine
         self.configuration = configuration
         self.logger = logger
+        let queue = OperationQueue()
+        queue.name = "images-mock.render"
+        queue.maxConcurrentOperationCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        self.renderQueue = queue
     }
+
+    var renderingCount: Int { rendering.load(ordering: .sequentiallyConsistent) }
 
     // MARK: - The access handler's three phases
 
@@ -93,6 +108,10 @@ final class ServerCore: Sendable {
         switch context.phase {
         case .receiving:
             let plan = engine.respond(to: &context.intake)
+            if let pending = plan.pendingRender {
+                render(pending, plan: plan, connection: connection, context: context)
+                return .YES
+            }
             if plan.delay > .zero && !shuttingDown.load(ordering: .relaxed) {
                 context.phase = .delayed(plan)
                 suspend(connection, context: context, for: plan.delay)
@@ -101,7 +120,7 @@ final class ServerCore: Sendable {
             return queue(plan.response, on: connection, context: context)
         case .delayed(let plan), .discarding(let plan, _):
             return queue(plan.response, on: connection, context: context)
-        case .rejected, .answered:
+        case .rejected, .answered, .rendering:
             return .YES
         }
     }
@@ -114,6 +133,35 @@ final class ServerCore: Sendable {
         inFlight.subtract(1, ordering: .relaxed)
     }
 
+    // MARK: - Rendering off the polling threads
+
+    /// Suspends the connection, renders on a worker, then answers (after what remains of the delay).
+    private func render(_ pending: PendingRender, plan: ResponsePlan, connection: OpaquePointer, context: RequestContext) {
+        context.phase = .rendering
+        let handle = ConnectionHandle(pointer: connection)
+        let key = ObjectIdentifier(context)
+        let deadline = ContinuousClock.now + plan.delay
+        rendering.add(1, ordering: .sequentiallyConsistent)
+        MHD_suspend_connection(connection)
+        renderQueue.addOperation { [self] in
+            var ready = plan
+            ready.response = pending.run()
+            ready.pendingRender = nil
+            // The connection is suspended: libmicrohttpd will not touch the context until resumed.
+            context.phase = .delayed(ready)
+            let remaining = deadline - ContinuousClock.now
+            if remaining > .zero && !shuttingDown.load(ordering: .relaxed) {
+                // Registered before leaving the rendering count, so shutdown always sees it somewhere.
+                suspended.withLock { $0[key] = handle }
+                rendering.subtract(1, ordering: .sequentiallyConsistent)
+                scheduleResume(key, after: remaining)
+            } else {
+                MHD_resume_connection(handle.pointer)
+                rendering.subtract(1, ordering: .sequentiallyConsistent)
+            }
+        }
+    }
+
     // MARK: - Delays
 
     private func suspend(_ connection: OpaquePointer, context: RequestContext, for delay: Duration) {
@@ -121,6 +169,10 @@ final class ServerCore: Sendable {
         let handle = ConnectionHandle(pointer: connection)
         suspended.withLock { $0[key] = handle }
         MHD_suspend_connection(connection)
+        scheduleResume(key, after: delay)
+    }
+
+    private func scheduleResume(_ key: ObjectIdentifier, after delay: Duration) {
         let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
         DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
             resume(key)

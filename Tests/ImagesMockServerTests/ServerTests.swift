@@ -169,6 +169,27 @@ struct ServerTests {
         }
     }
 
+    @Test func coldRenderingNeverBlocksOtherConnections() async throws {
+        // One polling thread: if rendering ran on it, every other request would wait for the renders.
+        let server = ServerConfiguration(host: "127.0.0.1", port: 0, threadCount: 1)
+        try await withImagesMock(server: server) { mock in
+            let heavy = try RawHTTPConnection(port: mock.port)
+            heavy.setTimeout(seconds: 120)
+            heavy.send(postRequest(json: #"{"model":"gpt-image-2","prompt":"heavy","n":6,"size":"3840x2160","output_format":"webp"}"#))
+            try await Task.sleep(for: .milliseconds(50))
+            let started = ContinuousClock.now
+            for _ in 0..<10 {
+                let (response, _) = try await post(mock, json: #"{"model":"gpt-image-2","prompt":"x","n":0}"#)
+                #expect(response.statusCode == 400)
+            }
+            let quick = ContinuousClock.now - started
+            let heavyResponse = try #require(try heavy.readResponse())
+            let heavyTotal = ContinuousClock.now - started
+            #expect(heavyResponse.status == 200)
+            #expect(quick * 4 < heavyTotal, "quick requests took \(quick) while the heavy render took \(heavyTotal)")
+        }
+    }
+
     @Test func shutdownDrainsDelayedRequestsInFlight() async throws {
         let configuration = MockConfiguration(fixedLatency: .milliseconds(600))
         let mock = try RunningImagesMock(configuration: configuration)

@@ -2,11 +2,11 @@ import Foundation
 import ImagesMockCodecs
 
 /// Builds the success bodies of contract §4 from a validated request and its images.
-struct ImagesResponseBuilder {
+struct ImagesResponseBuilder: Sendable {
     let catalog: ModelCatalog
 
     /// The echo fields of a GPT answer, with `auto` resolved the way the model would.
-    struct ResolvedOutput {
+    struct ResolvedOutput: Sendable {
         var size: ImageSize
         var quality: String
         var background: String

@@ -49,7 +49,7 @@ public final class MockEngine: Sendable {
     public func respond(to request: HTTPRequest) -> ResponsePlan {
         var intake = makeIntake(method: request.method, target: request.query.map { "\(request.path)?\($0)" } ?? request.path, headers: request.headers)
         intake.receive(request.body)
-        return respond(to: &intake)
+        return respond(to: &intake).completed()
     }
 
     /// The answer once the whole body has arrived.
@@ -60,10 +60,18 @@ public final class MockEngine: Sendable {
         request.body = received.body
         let upload = ReceivedUpload(parts: received.parts, failure: received.failure, isMultipart: intake.isMultipart)
         var plan = decide(request, upload: upload)
-        if plan.response.isBareNotFound {
+        let requestHeaders = request.headers
+        if let pending = plan.pendingRender {
+            let delay = plan.delay
+            plan.pendingRender = PendingRender { [self] in
+                var response = pending.run()
+                addCommonHeaders(to: &response, requestHeaders: requestHeaders, processing: ContinuousClock.now - started + delay)
+                return response
+            }
+        } else if plan.response.isBareNotFound {
             plan.response.headers.set("x-content-type-options", "nosniff")
         } else {
-            addCommonHeaders(to: &plan.response, request: request, processing: ContinuousClock.now - started + plan.delay)
+            addCommonHeaders(to: &plan.response, requestHeaders: requestHeaders, processing: ContinuousClock.now - started + plan.delay)
         }
         return plan
     }
@@ -76,7 +84,7 @@ public final class MockEngine: Sendable {
             diagnosis: "The body was rejected while it was still arriving; nothing after the first \(limit) bytes was read.")
         error.headers.add("connection", "close")
         var plan = ResponsePlan(response: error.response(style: style))
-        addCommonHeaders(to: &plan.response, request: request, processing: .zero)
+        addCommonHeaders(to: &plan.response, requestHeaders: request.headers, processing: .zero)
         return plan
     }
 
@@ -93,17 +101,27 @@ public final class MockEngine: Sendable {
         if request.method == "OPTIONS" && request.path.hasPrefix("/v1/") {
             return ResponsePlan(response: preflight(request))
         }
-        let response: HTTPResponse
+        let delay = configuration.fixedLatency
         do throws(APIError) {
             _ = try authenticator.authenticate(request.headers)
-            response = try route(request, upload: upload)
+            switch try route(request, upload: upload) {
+            case .ready(let response):
+                return ResponsePlan(response: response, delay: delay)
+            case .rendering(let pending):
+                return ResponsePlan(response: HTTPResponse(status: 500), delay: delay, pendingRender: pending)
+            }
         } catch {
-            response = error.response(style: style)
+            return ResponsePlan(response: error.response(style: style), delay: delay)
         }
-        return ResponsePlan(response: response, delay: configuration.fixedLatency)
     }
 
-    private func route(_ request: HTTPRequest, upload: ReceivedUpload) throws(APIError) -> HTTPResponse {
+    /// A successful answer is ready at once when its images are cached; otherwise it is rendered later.
+    enum Answer {
+        case ready(HTTPResponse)
+        case rendering(PendingRender)
+    }
+
+    private func route(_ request: HTTPRequest, upload: ReceivedUpload) throws(APIError) -> Answer {
         let endpoint = Endpoint.allCases.first { $0.path == request.path }
         guard let endpoint, request.method == "POST" else { throw notFound(request) }
         if endpoint == .variations, let asOf = configuration.validation.asOf, asOf >= timeline.variationsRetiredFrom {
@@ -116,7 +134,7 @@ public final class MockEngine: Sendable {
         case .edits, .variations:
             let parameters = try uploadParameters(request, upload: upload, endpoint: endpoint)
             let validated = try validator.validate(parameters, endpoint: endpoint)
-            return try answer(validated, baseURL: baseURL(for: request))
+            return answer(validated, baseURL: baseURL(for: request))
         }
     }
 
@@ -188,14 +206,14 @@ public final class MockEngine: Sendable {
 
     // MARK: - Generations
 
-    private func generations(_ request: HTTPRequest) throws(APIError) -> HTTPResponse {
+    private func generations(_ request: HTTPRequest) throws(APIError) -> Answer {
         let contentType = MediaType(request.headers["content-type"])
         if let contentType, contentType.essence != "application/json" {
             throw unsupportedContentType(contentType)
         }
         let object = try parseJSONObject(request.body)
         let validated = try validator.validate(RequestParameters(json: object), endpoint: .generations)
-        return try answer(validated, baseURL: baseURL(for: request))
+        return answer(validated, baseURL: baseURL(for: request))
     }
 
     /// Contract row 18, naming the media type without its parameters.
@@ -240,16 +258,40 @@ public final class MockEngine: Sendable {
         return "http://127.0.0.1"
     }
 
-    private func answer(_ request: ValidatedImageRequest, baseURL: String) throws(APIError) -> HTTPResponse {
+    private func answer(_ request: ValidatedImageRequest, baseURL: String) -> Answer {
         let inputs = request.images("image") + request.images("images")
         let output = responses.resolve(request, firstInput: inputs.first?.info)
         let created = Int(clock.now())
         // Variations have no prompt: the placeholder names what it varies.
         let caption = request.prompt ?? "Variation of \(inputs.first?.file.filename ?? "the uploaded image")"
-        var images: [EncodedImage] = []
-        for index in 0..<request.imageCount {
-            images.append(try placeholder(caption: caption, output: output, index: index))
+        let keys = (0..<request.imageCount).map { index in
+            ImageVariantKey(
+                placeholder: PlaceholderRequest(
+                    prompt: caption, width: output.size.width, height: output.size.height, index: index,
+                    seed: configuration.seed ?? 0, transparentBackground: output.background == "transparent"),
+                format: output.outputFormat, compression: output.compression)
         }
+        let cached = keys.compactMap(imageCache.cachedImage(for:))
+        if cached.count == keys.count {
+            return .ready(successResponse(request, inputs: inputs, output: output, images: cached, created: created, baseURL: baseURL))
+        }
+        return .rendering(PendingRender { [self] in
+            do throws(ImageCodecError) {
+                var images: [EncodedImage] = []
+                for key in keys { images.append(try imageCache.image(for: key)) }
+                return successResponse(request, inputs: inputs, output: output, images: images, created: created, baseURL: baseURL)
+            } catch {
+                return APIError(
+                    status: 500, message: "The server had an error while processing your request. Sorry about that!", type: "server_error",
+                    diagnosis: "images-mock could not encode the placeholder image: \(error.message)"
+                ).response(style: style)
+            }
+        })
+    }
+
+    private func successResponse(
+        _ request: ValidatedImageRequest, inputs: [AcceptedImage], output: ImagesResponseBuilder.ResolvedOutput, images: [EncodedImage], created: Int, baseURL: String
+    ) -> HTTPResponse {
         let body: [UInt8]
         switch request.model.response.kind {
         case .gpt:
@@ -269,18 +311,6 @@ public final class MockEngine: Sendable {
             body = responses.dalleBody(created: created, items: items, revisedPrompt: revised)
         }
         return HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", "application/json")]), body: body)
-    }
-
-    private func placeholder(caption: String, output: ImagesResponseBuilder.ResolvedOutput, index: Int) throws(APIError) -> EncodedImage {
-        let spec = PlaceholderRequest(
-            prompt: caption, width: output.size.width, height: output.size.height, index: index,
-            seed: configuration.seed ?? 0, transparentBackground: output.background == "transparent")
-        do {
-            return try imageCache.image(for: ImageVariantKey(placeholder: spec, format: output.outputFormat, compression: output.compression))
-        } catch {
-            throw APIError(status: 500, message: "The server had an error while processing your request. Sorry about that!", type: "server_error",
-                diagnosis: "images-mock could not encode the placeholder image: \(error.message)")
-        }
     }
 
     /// Server-Sent Events as in contract §5: partial images (if asked), then one completed event per image.
@@ -341,12 +371,12 @@ public final class MockEngine: Sendable {
 
     // MARK: - Headers (contract §6.1)
 
-    private func addCommonHeaders(to response: inout HTTPResponse, request: HTTPRequest, processing: Duration) {
+    private func addCommonHeaders(to response: inout HTTPResponse, requestHeaders: HTTPHeaders, processing: Duration) {
         let milliseconds = processing.components.seconds * 1000 + processing.components.attoseconds / 1_000_000_000_000_000
         response.headers.add("x-request-id", "req_" + random.hex(32))
         response.headers.add("openai-processing-ms", String(milliseconds))
         response.headers.add("openai-version", "2020-10-01")
-        response.headers.add("openai-organization", request.headers["openai-organization"] ?? configuration.organization)
+        response.headers.add("openai-organization", requestHeaders["openai-organization"] ?? configuration.organization)
         response.headers.add("x-content-type-options", "nosniff")
         response.headers.add("access-control-allow-origin", "*")
     }

@@ -87,11 +87,30 @@ public struct ResponsePlan: Sendable {
     /// How long to hold the response back (simulated latency). The adapter suspends the connection
     /// rather than sleeping a thread.
     public var delay: Duration
+    /// Work that must run before the response exists: placeholders not rendered yet. The adapter
+    /// runs it away from the threads that serve connections; `response` is meaningless until then.
+    public var pendingRender: PendingRender?
 
-    public init(response: HTTPResponse, delay: Duration = .zero) {
+    public init(response: HTTPResponse, delay: Duration = .zero, pendingRender: PendingRender? = nil) {
         self.response = response
         self.delay = delay
+        self.pendingRender = pendingRender
     }
+
+    /// The plan with any pending work done here and now (for callers without threads to spare).
+    public func completed() -> ResponsePlan {
+        guard let pendingRender else { return self }
+        return ResponsePlan(response: pendingRender.run(), delay: delay)
+    }
+}
+
+/// Deferred production of a response (CPU-bound, seconds at most).
+public struct PendingRender: Sendable {
+    private let work: @Sendable () -> HTTPResponse
+
+    public init(_ work: @escaping @Sendable () -> HTTPResponse) { self.work = work }
+
+    public func run() -> HTTPResponse { work() }
 }
 
 /// Size limits the adapter enforces while the body arrives.

@@ -83,6 +83,13 @@ public final class ImageCache: Sendable {
         return state.withLock { $0.insert(encoded, for: key, maxBytes: maxBytes) }
     }
 
+    /// The image if it is cached, without rendering on a miss (a miss is not counted: the caller
+    /// is expected to ask ``image(for:)`` next, off the hot path).
+    public func cachedImage(for key: ImageVariantKey) -> EncodedImage? {
+        let key = key.normalized
+        return state.withLock { $0.lookup(key, countingMiss: false) }
+    }
+
     public var statistics: ImageCacheStatistics {
         state.withLock { $0.statistics }
     }
@@ -117,9 +124,9 @@ private struct LRUState: ~Copyable {
     var oldest = -1
     var statistics = ImageCacheStatistics()
 
-    mutating func lookup(_ key: ImageVariantKey) -> EncodedImage? {
+    mutating func lookup(_ key: ImageVariantKey, countingMiss: Bool = true) -> EncodedImage? {
         guard let slot = slots[key], let image = nodes[slot].image else {
-            statistics.misses += 1
+            if countingMiss { statistics.misses += 1 }
             return nil
         }
         statistics.hits += 1

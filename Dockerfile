@@ -12,6 +12,8 @@ RUN apt-get update \
 WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources
+# SwiftPM checks that every declared target's folder exists, test targets included.
+COPY Tests ./Tests
 RUN swift build -c release --product images-mock --static-swift-stdlib \
  && cp .build/release/images-mock /usr/local/bin/images-mock
 

@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // C libraries: each has exactly one owner module, which imports it privately.
@@ -38,7 +39,7 @@ let package = Package(
         ),
         .target(
             name: "ImagesMockCore",
-            dependencies: ["ImagesMockCodecs"],
+            dependencies: ["ImagesMockCodecs", .product(name: "Yams", package: "Yams")],
             resources: [.embedInCode("Resources/models.json")],
             swiftSettings: strictSettings
         ),

@@ -10,7 +10,7 @@ struct ArchitectureTests {
     /// Modules each target may import (beyond the standard library).
     static let allowedImports: [String: Set<String>] = [
         "ImagesMockCodecs": ["CImageCodecs", "Foundation"],
-        "ImagesMockCore": ["ImagesMockCodecs", "Foundation", "Synchronization"],
+        "ImagesMockCore": ["ImagesMockCodecs", "Foundation", "Synchronization", "Yams"],
         "ImagesMockServer": ["ImagesMockCore", "CMicroHTTPD", "Logging", "Dispatch", "Synchronization", "Glibc", "Foundation"],
         "ImagesMockTesting": ["ImagesMockCore", "ImagesMockServer", "Logging", "Foundation"],
         "images-mock": ["ImagesMockCore", "ImagesMockServer", "ArgumentParser", "Logging", "Glibc", "Foundation"],

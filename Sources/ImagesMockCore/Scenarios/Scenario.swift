@@ -1,0 +1,190 @@
+/// One scenario file: a complete script of what the mock answers (design §1).
+///
+/// Built by ``ScenarioLoader`` from YAML or JSON; every value here has been checked, and canned
+/// images have been read, inspected and encoded once.
+public struct Scenario: Sendable {
+    public var version: Int
+    public var name: String?
+    /// The file it was loaded from (for messages and hot reload); `nil` when built in code.
+    public var sourcePath: String?
+    public var asOf: CalendarDate?
+    public var errorStyle: ErrorStyle?
+    public var requireModel: Bool?
+    public var apiKeys: APIKeyPolicy?
+    public var seed: UInt64?
+    public var imageURLLifetimeSeconds: Double?
+    public var organization: String?
+    /// Bounded size of the request journal.
+    public var journalSize: Int?
+    /// Default latency of every answer; a rule's own latency replaces it.
+    public var latency: LatencySpec?
+    public var rateLimits: RateLimitSpec?
+    /// First match wins; no match → the default answer (generated images).
+    public var rules: [Rule]
+
+    public init(
+        version: Int = 1, name: String? = nil, sourcePath: String? = nil, asOf: CalendarDate? = nil, errorStyle: ErrorStyle? = nil,
+        requireModel: Bool? = nil, apiKeys: APIKeyPolicy? = nil, seed: UInt64? = nil, imageURLLifetimeSeconds: Double? = nil,
+        organization: String? = nil, journalSize: Int? = nil, latency: LatencySpec? = nil, rateLimits: RateLimitSpec? = nil, rules: [Rule] = []
+    ) {
+        self.version = version
+        self.name = name
+        self.sourcePath = sourcePath
+        self.asOf = asOf
+        self.errorStyle = errorStyle
+        self.requireModel = requireModel
+        self.apiKeys = apiKeys
+        self.seed = seed
+        self.imageURLLifetimeSeconds = imageURLLifetimeSeconds
+        self.organization = organization
+        self.journalSize = journalSize
+        self.latency = latency
+        self.rateLimits = rateLimits
+        self.rules = rules
+    }
+
+    /// The built-in default: generated images, no latency, any key.
+    public static let builtInDefault = Scenario(name: "default")
+}
+
+/// A scripted answer for the requests its condition matches.
+public struct Rule: Sendable {
+    public var name: String
+    public var when: RuleCondition
+    /// What the rule does: one answer, a sequence of answers, or a fault.
+    public var action: RuleAction
+    /// Replaces the scenario's latency for this rule's answers.
+    public var latency: LatencySpec?
+    /// `false`: the rule answers even requests the real API would reject (design: validation first by default).
+    public var validate: Bool
+
+    public init(name: String, when: RuleCondition = RuleCondition(), action: RuleAction, latency: LatencySpec? = nil, validate: Bool = true) {
+        self.name = name
+        self.when = when
+        self.action = action
+        self.latency = latency
+        self.validate = validate
+    }
+}
+
+public enum RuleAction: Sendable {
+    case respond(ResponseSpec)
+    /// One step per matching request; the last step repeats, or the steps cycle.
+    case sequence(steps: [ResponseSpec], cycle: Bool, perKey: Bool)
+    case fault(FaultSpec)
+}
+
+/// Every present criterion must hold; an empty condition matches every request.
+public struct RuleCondition: Sendable {
+    public var endpoints: [Endpoint]?
+    public var models: [String]?
+    public var prompt: TextMatcher?
+    /// Request parameters by name, compared as text (`n: 2` matches `"n": 2` and the form field `n=2`).
+    public var params: [String: TextMatcher]
+    /// Request headers by (case-insensitive) name.
+    public var headers: [String: TextMatcher]
+    /// API keys (exact).
+    public var keys: [String]?
+
+    public init(endpoints: [Endpoint]? = nil, models: [String]? = nil, prompt: TextMatcher? = nil, params: [String: TextMatcher] = [:],
+                headers: [String: TextMatcher] = [:], keys: [String]? = nil) {
+        self.endpoints = endpoints
+        self.models = models
+        self.prompt = prompt
+        self.params = params
+        self.headers = headers
+        self.keys = keys
+    }
+}
+
+/// How a text is compared. A plain string in a scenario means `equals`.
+public enum TextMatcher: Sendable {
+    case equals(String)
+    case contains(String)
+    /// A regular expression (searched, not anchored); `(?i)` makes it case-insensitive.
+    case matches(String)
+}
+
+/// One answer.
+public enum ResponseSpec: Sendable {
+    /// A named error of the built-in catalog (``NamedErrors``), with optional extra headers and a
+    /// replacement message.
+    case error(name: String, message: String? = nil, headers: [String: String] = [:])
+    /// Images: generated placeholders, or canned files (cycled when fewer than `n`).
+    case images(ImageSource, headers: [String: String] = [:])
+    /// Any status, headers and body, sent as given.
+    case raw(status: Int, headers: [String: String], body: RawBody)
+}
+
+public enum ImageSource: Sendable {
+    case generated
+    case canned([CannedImage])
+}
+
+/// An image file of the scenario, read and encoded at load time.
+public struct CannedImage: Sendable {
+    /// The path as written in the scenario (relative to its folder).
+    public var path: String
+    public var image: EncodedImage
+    public var info: ImageInfo
+
+    public init(path: String, image: EncodedImage, info: ImageInfo) {
+        self.path = path
+        self.image = image
+        self.info = info
+    }
+}
+
+public enum RawBody: Sendable {
+    case json(JSONValue)
+    case text(String)
+    case empty
+}
+
+/// Simulated latency (design §1, "Latency").
+public enum LatencySpec: Sendable, Equatable {
+    case fixed(milliseconds: Double)
+    case uniform(minimumMilliseconds: Double, maximumMilliseconds: Double)
+    case lognormal(medianMilliseconds: Double, sigma: Double, maximumMilliseconds: Double?)
+    /// Per endpoint, model, size and quality, from published timings (generations 6–8 s at 1024x1024,
+    /// edits 15–17 s, variations 12–14 s).
+    case realistic
+}
+
+/// Token buckets per minute (design §1, "Rate limits"); absent limits are not enforced.
+public struct RateLimitSpec: Sendable, Equatable {
+    public enum Scope: String, Sendable { case key, global }
+    public var requestsPerMinute: Int?
+    public var imagesPerMinute: Int?
+    public var tokensPerMinute: Int?
+    public var scope: Scope
+
+    public init(requestsPerMinute: Int? = nil, imagesPerMinute: Int? = nil, tokensPerMinute: Int? = nil, scope: Scope = .key) {
+        self.requestsPerMinute = requestsPerMinute
+        self.imagesPerMinute = imagesPerMinute
+        self.tokensPerMinute = tokensPerMinute
+        self.scope = scope
+    }
+}
+
+/// A transport fault, carried out by the server.
+public struct FaultSpec: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// The connection is closed without an answer.
+        case connectionReset
+        /// A status line and headers, then nothing (the connection closes).
+        case emptyResponse
+        /// The answer is cut after a part of its body.
+        case truncatedBody
+        /// The body dribbles out: `bytes` every `intervalMilliseconds`.
+        case slowBody(bytes: Int, intervalMilliseconds: Int)
+    }
+    public var kind: Kind
+    /// 0...1; when the fault does not fire, the request gets the default answer.
+    public var probability: Double
+
+    public init(kind: Kind, probability: Double = 1) {
+        self.kind = kind
+        self.probability = probability
+    }
+}

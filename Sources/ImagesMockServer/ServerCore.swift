@@ -117,9 +117,9 @@ final class ServerCore: Sendable {
                 suspend(connection, context: context, for: plan.delay)
                 return .YES
             }
-            return queue(plan.response, on: connection, context: context)
+            return carryOut(plan, on: connection, context: context)
         case .delayed(let plan), .discarding(let plan, _):
-            return queue(plan.response, on: connection, context: context)
+            return carryOut(plan, on: connection, context: context)
         case .rejected, .answered, .rendering:
             return .YES
         }
@@ -193,6 +193,35 @@ final class ServerCore: Sendable {
         for handle in handles { MHD_resume_connection(handle.pointer) }
     }
 
+    // MARK: - Faults
+
+    /// Sends the plan's response, or acts out its fault (other connections are never touched).
+    private func carryOut(_ plan: ResponsePlan, on connection: OpaquePointer, context: RequestContext) -> MHD_Result {
+        guard let fault = plan.fault else { return queue(plan.response, on: connection, context: context) }
+        switch fault {
+        case .connectionReset:
+            // Refusing the request makes libmicrohttpd close the socket without a byte of answer.
+            context.phase = .answered
+            return .NO
+        case .emptyResponse:
+            return queue(plan.response, on: connection, context: context, body: FaultyBody(body: plan.response.body, stopAt: 0))
+        case .truncatedBody:
+            return queue(plan.response, on: connection, context: context, body: FaultyBody(body: plan.response.body, stopAt: plan.response.body.count / 2))
+        case .slowBody(let bytes, let interval):
+            let body = FaultyBody(body: plan.response.body, stopAt: nil, slice: max(1, bytes), interval: .milliseconds(max(1, interval)))
+            body.pacing = Pacing(core: self, connection: ConnectionHandle(pointer: connection), key: ObjectIdentifier(context))
+            return queue(plan.response, on: connection, context: context, body: body)
+        }
+    }
+
+    /// Called by the content reader after each slice of a slow body: waits without a thread.
+    func pause(_ pacing: Pacing, for interval: Duration) {
+        guard !shuttingDown.load(ordering: .relaxed) else { return }
+        suspended.withLock { $0[pacing.key] = pacing.connection }
+        MHD_suspend_connection(pacing.connection.pointer)
+        scheduleResume(pacing.key, after: interval)
+    }
+
     // MARK: - libmicrohttpd calls
 
     private func readHeaders(_ connection: OpaquePointer) -> HTTPHeaders {
@@ -202,10 +231,18 @@ final class ServerCore: Sendable {
         return collector.headers
     }
 
-    private func queue(_ response: HTTPResponse, on connection: OpaquePointer, context: RequestContext) -> MHD_Result {
+    private func queue(_ response: HTTPResponse, on connection: OpaquePointer, context: RequestContext, body: FaultyBody? = nil) -> MHD_Result {
         if case .rejected = context.phase {} else { context.phase = .answered }
-        let mhdResponse = response.body.withUnsafeBytes { bytes in
-            MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+        let mhdResponse: OpaquePointer?
+        if let body {
+            // The body is produced by a callback, which is where it can stop short or dribble.
+            mhdResponse = MHD_create_response_from_callback(
+                UInt64(response.body.count), 32 * 1024, Trampolines.faultyBodyReader,
+                Unmanaged.passRetained(body).toOpaque(), Trampolines.faultyBodyFree)
+        } else {
+            mhdResponse = response.body.withUnsafeBytes { bytes in
+                MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+            }
         }
         guard let mhdResponse else { return .NO }
         defer { MHD_destroy_response(mhdResponse) }
@@ -220,6 +257,47 @@ final class ServerCore: Sendable {
             logger.debug("\(context.head.method) \(context.head.path) -> \(response.status) in \(elapsed)")
         }
         return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
+    }
+}
+
+/// Where a slow body pauses: the connection and its key in the suspension registry.
+struct Pacing: Sendable {
+    let core: ServerCore
+    let connection: ConnectionHandle
+    let key: ObjectIdentifier
+}
+
+/// A response body served through libmicrohttpd's content-reader callback, for the faults that
+/// need control over the bytes: stop after `stopAt` bytes (the connection then closes), or send
+/// `slice` bytes every `interval`. Only the connection's thread reads it.
+final class FaultyBody: @unchecked Sendable {
+    let body: [UInt8]
+    let stopAt: Int?
+    let slice: Int?
+    let interval: Duration
+    var pacing: Pacing?
+
+    init(body: [UInt8], stopAt: Int?, slice: Int? = nil, interval: Duration = .zero) {
+        self.body = body
+        self.stopAt = stopAt
+        self.slice = slice
+        self.interval = interval
+    }
+
+    /// Bytes for `buffer` at `position`: -1 at the end, -2 to cut the connection.
+    func read(at position: Int, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        if let stopAt, position >= stopAt { return -2 }
+        guard position < body.count else { return -1 }
+        var count = min(buffer.count, body.count - position)
+        if let stopAt { count = min(count, stopAt - position) }
+        if let slice { count = min(count, slice) }
+        body.withUnsafeBytes { source in
+            buffer.baseAddress!.copyMemory(from: source.baseAddress! + position, byteCount: count)
+        }
+        if let pacing, slice != nil, position + count < body.count {
+            pacing.core.pause(pacing, for: interval)
+        }
+        return count
     }
 }
 

@@ -22,6 +22,17 @@ enum Trampolines {
         Unmanaged<ServerCore>.fromOpaque(context).takeUnretainedValue().completed(slot: requestSlot)
     }
 
+    static let faultyBodyReader: MHD_ContentReaderCallback = { context, position, buffer, maximum in
+        guard let context, let buffer else { return -2 }
+        let body = Unmanaged<FaultyBody>.fromOpaque(context).takeUnretainedValue()
+        return body.read(at: Int(position), into: UnsafeMutableRawBufferPointer(start: buffer, count: maximum))
+    }
+
+    static let faultyBodyFree: MHD_ContentReaderFreeCallback = { context in
+        guard let context else { return }
+        Unmanaged<FaultyBody>.fromOpaque(context).release()
+    }
+
     static let headerIterator: MHD_KeyValueIterator = { context, _, key, value in
         guard let context, let key else { return .YES }
         let collector = Unmanaged<HeaderCollector>.fromOpaque(context).takeUnretainedValue()

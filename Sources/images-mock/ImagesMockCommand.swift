@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ImagesMockCore
 import ImagesMockServer
 import Logging
@@ -32,17 +33,20 @@ struct Serve: ParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free one.")
     var port = 8080
 
-    @Option(help: ArgumentHelp("Scenario file (YAML or JSON). Scenarios are not supported by this build yet.", valueName: "file"))
+    @Option(help: ArgumentHelp("Scenario file, YAML or JSON (repeatable: rules in order, later settings win). Flags given on the command line override the file.", valueName: "file"))
     var scenario: [String] = []
 
-    @Option(help: "Seed for every random choice (request ids, image ids, placeholders).")
+    @Flag(help: "Reload the scenario files when they change; an invalid edit keeps the previous scenario.")
+    var watch = false
+
+    @Option(help: "Seed for every random choice (request ids, image ids, placeholders, latency, fault odds).")
     var seed: UInt64?
 
     @Option(name: .customLong("as-of"), help: ArgumentHelp("Reproduce the API as it was on this day (YYYY-MM-DD): retired models, required model, bare 404s.", valueName: "date"))
     var asOf: String?
 
     @Option(name: .customLong("error-style"), help: "Error wording: current (platform, 2025-) or legacy (DALL·E era, 2022-2024).")
-    var errorStyle: ErrorStyle = .current
+    var errorStyle: ErrorStyle?
 
     @Flag(name: .customLong("require-model"), help: "Reject requests without 'model' even before 2026-05-12.")
     var requireModel = false
@@ -50,14 +54,20 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("api-key"), help: ArgumentHelp("Accept only this API key (repeatable). Default: any non-empty key.", valueName: "key"))
     var apiKeys: [String] = []
 
-    @Option(name: .customLong("image-url-ttl"), help: ArgumentHelp("Seconds a returned image URL stays fetchable.", valueName: "seconds"))
-    var imageURLTTL: Double = 3600
+    @Option(name: .customLong("image-url-ttl"), help: ArgumentHelp("Seconds a returned image URL stays fetchable (default 3600).", valueName: "seconds"))
+    var imageURLTTL: Double?
+
+    @Option(name: .customLong("admin-token"), help: ArgumentHelp("Bearer token for /__admin/ (default: $IMAGES_MOCK_ADMIN_TOKEN). Required beyond loopback.", valueName: "token"))
+    var adminToken: String?
+
+    @Option(name: .customLong("journal-size"), help: "Requests kept in the journal (default 1000).")
+    var journalSize: Int?
 
     @Option(name: .customLong("public-url"), help: ArgumentHelp("Base of returned image URLs, e.g. http://mock:8080 (default: the request's Host).", valueName: "url"))
     var publicURL: String?
 
-    @Option(name: .customLong("latency-ms"), help: "Fixed delay before every API answer, in milliseconds.")
-    var latencyMilliseconds = 0
+    @Option(name: .customLong("latency-ms"), help: "Fixed delay before every API answer, in milliseconds (overrides the scenario's latency).")
+    var latencyMilliseconds: Int?
 
     @Option(name: .customLong("max-body-bytes"), help: "Requests with a larger body get 413 as soon as the limit is crossed.")
     var maxBodyBytes = 64 * 1024 * 1024
@@ -79,10 +89,27 @@ struct Serve: ParsableCommand {
 
     func validate() throws {
         if let asOf, CalendarDate(asOf) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD, got '\(asOf)'") }
-        if !scenario.isEmpty { throw ValidationError("--scenario: scenario files are not supported by this build yet; use the flags instead") }
-        if latencyMilliseconds < 0 { throw ValidationError("--latency-ms must be >= 0") }
+        if let latencyMilliseconds, latencyMilliseconds < 0 { throw ValidationError("--latency-ms must be >= 0") }
         if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be >= 1") }
-        if imageURLTTL <= 0 { throw ValidationError("--image-url-ttl must be > 0") }
+        if let imageURLTTL, imageURLTTL <= 0 { throw ValidationError("--image-url-ttl must be > 0") }
+        if let journalSize, journalSize < 1 { throw ValidationError("--journal-size must be >= 1") }
+        if watch && scenario.isEmpty { throw ValidationError("--watch needs at least one --scenario file") }
+    }
+
+    /// The scenario files merged, with the flags given on the command line on top.
+    func effectiveScenario() throws(ScenarioLoadError) -> Scenario {
+        var loaded: [Scenario] = []
+        for path in scenario { loaded.append(try ScenarioLoader.load(path: path)) }
+        var result = loaded.isEmpty ? Scenario.builtInDefault : Scenario.merged(loaded)
+        if let asOf { result.asOf = CalendarDate(asOf) }
+        if let errorStyle { result.errorStyle = errorStyle }
+        if requireModel { result.requireModel = true }
+        if !apiKeys.isEmpty { result.apiKeys = .only(Set(apiKeys)) }
+        if let seed { result.seed = seed }
+        if let imageURLTTL { result.imageURLLifetimeSeconds = imageURLTTL }
+        if let journalSize { result.journalSize = journalSize }
+        if let latencyMilliseconds { result.latency = .fixed(milliseconds: Double(latencyMilliseconds)) }
+        return result
     }
 
     func run() throws {
@@ -94,13 +121,21 @@ struct Serve: ParsableCommand {
         var logger = Logger(label: "images-mock")
         logger.logLevel = logLevel
 
+        let initial: Scenario
+        do {
+            initial = try effectiveScenario()
+        } catch {
+            for problem in error.problems { FileHandle.standardError.write(Data((problem.rendered + "\n").utf8)) }
+            throw ExitCode(1)
+        }
+        let token = adminToken ?? ProcessInfo.processInfo.environment["IMAGES_MOCK_ADMIN_TOKEN"]
+        let loopback = ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.")
         let configuration = MockConfiguration(
-            validation: ValidationContext(errorStyle: errorStyle, asOf: asOf.flatMap(CalendarDate.init), requireModel: requireModel),
-            apiKeys: apiKeys.isEmpty ? .any : .only(Set(apiKeys)),
-            seed: seed,
-            imageURLLifetimeSeconds: imageURLTTL,
-            fixedLatency: .milliseconds(latencyMilliseconds),
-            publicBaseURL: publicURL)
+            publicBaseURL: publicURL,
+            adminToken: token?.isEmpty == false ? token : nil,
+            adminRequiresToken: !loopback,
+            scenarioDirectory: scenario.first.map { ($0 as NSString).deletingLastPathComponent } ?? FileManager.default.currentDirectoryPath)
+        let engine = MockEngine(configuration: configuration, scenario: initial)
         let serverConfiguration = ServerConfiguration(
             host: host, port: port, threadCount: threads, connectionLimit: connectionLimit,
             connectionTimeoutSeconds: connectionTimeout, bodyLimits: BodyLimits(maximumBodyBytes: maxBodyBytes),
@@ -116,17 +151,27 @@ struct Serve: ParsableCommand {
 
         let server: ImagesMockServer
         do {
-            server = try ImagesMockServer.start(engine: MockEngine(configuration: configuration), configuration: serverConfiguration, logger: logger)
+            server = try ImagesMockServer.start(engine: engine, configuration: serverConfiguration, logger: logger)
         } catch {
             throw ValidationError(error.description)
         }
         print("images-mock listening on \(server.baseURL)")
         fflush(nil)
-        logger.info("serving the Images API", metadata: ["as-of": "\(asOf ?? "live")", "error-style": "\(errorStyle.rawValue)"])
+        logger.info("serving the Images API", metadata: [
+            "scenario": "\(initial.name ?? "default")", "rules": "\(initial.rules.count)",
+            "as-of": "\(initial.asOf?.description ?? "live")", "error-style": "\((initial.errorStyle ?? .current).rawValue)",
+        ])
+        let watcher = watch ? ScenarioWatcher(paths: scenario, logger: logger) { [self] in
+            let replacement = try effectiveScenario()
+            engine.load(replacement)
+            return replacement
+        } : nil
+        watcher?.start()
 
         var received: Int32 = 0
         sigwait(&signals, &received)
         logger.info("stopping: draining in-flight requests", metadata: ["signal": "\(received)", "in-flight": "\(server.inFlightRequests)"])
+        watcher?.stop()
         server.stop()
         logger.info("stopped")
     }

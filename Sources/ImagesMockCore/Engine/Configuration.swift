@@ -14,6 +14,15 @@ public struct MockConfiguration: Sendable {
     public var publicBaseURL: String?
     /// Upper bound of the encoded placeholder cache.
     public var imageCacheBytes: Int
+    /// Bearer token of the admin API (`/__admin/...`); `nil`: no token.
+    public var adminToken: String?
+    /// Set when listening beyond loopback: the admin API then refuses requests without the token
+    /// (and everything when no token is configured).
+    public var adminRequiresToken: Bool
+    /// Capacity of the request journal, unless the scenario sets one.
+    public var journalSize: Int
+    /// Folder that image paths of a scenario posted to the admin API are relative to.
+    public var scenarioDirectory: String
 
     public init(
         validation: ValidationContext = ValidationContext(),
@@ -23,7 +32,11 @@ public struct MockConfiguration: Sendable {
         fixedLatency: Duration = .zero,
         organization: String = "user-imagesmock",
         publicBaseURL: String? = nil,
-        imageCacheBytes: Int = 256 * 1024 * 1024
+        imageCacheBytes: Int = 256 * 1024 * 1024,
+        adminToken: String? = nil,
+        adminRequiresToken: Bool = false,
+        journalSize: Int = 1000,
+        scenarioDirectory: String = "."
     ) {
         self.validation = validation
         self.apiKeys = apiKeys
@@ -33,6 +46,10 @@ public struct MockConfiguration: Sendable {
         self.organization = organization
         self.publicBaseURL = publicBaseURL
         self.imageCacheBytes = imageCacheBytes
+        self.adminToken = adminToken
+        self.adminRequiresToken = adminRequiresToken
+        self.journalSize = journalSize
+        self.scenarioDirectory = scenarioDirectory
     }
 
     public var errorStyle: ErrorStyle { validation.errorStyle }

@@ -25,12 +25,14 @@ public final class ImageURLStore: Sendable {
         self.maximumEntries = maximumEntries
     }
 
-    public func store(_ image: EncodedImage, id: String) {
+    /// Keeps `image` under `id` for `lifetimeSeconds` (default: the store's lifetime).
+    public func store(_ image: EncodedImage, id: String, lifetimeSeconds: Double? = nil) {
         let now = clock.now()
+        let lifetime = lifetimeSeconds ?? self.lifetimeSeconds
         state.withLock { state in
-            state.entries[id] = Entry(image: image, expiresAt: now + lifetimeSeconds)
+            state.entries[id] = Entry(image: image, expiresAt: now + lifetime)
             state.insertionOrder.append(id)
-            // Entries expire in insertion order, so expired and overflowing ones are all at the front.
+            // Entries (mostly) expire in insertion order, so expired and overflowing ones gather at the front.
             var dropped = 0
             while dropped < state.insertionOrder.count {
                 let oldest = state.insertionOrder[dropped]

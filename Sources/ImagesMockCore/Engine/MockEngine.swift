@@ -1,5 +1,6 @@
 import Foundation
 import ImagesMockCodecs
+import Synchronization
 
 /// Decides the answer to every request: routing, authentication, validation, images, headers.
 ///
@@ -9,28 +10,49 @@ public final class MockEngine: Sendable {
     public let configuration: MockConfiguration
     public let imageCache: ImageCache
     public let imageURLs: ImageURLStore
-    private let clock: any MockClock
-    private let random: RandomSource
-    private let authenticator: Authenticator
-    private let validator: RequestValidator
-    private let responses: ImagesResponseBuilder
+    public let journal: Journal
+    let clock: any MockClock
+    let random: RandomSource
+    let latency: LatencySampler
+    let responses: ImagesResponseBuilder
+    private let current: Mutex<Behaviour>
 
     /// Versions the real API accepts in the `OpenAI-Version` request header (contract §6.1).
     static let supportedAPIVersions = ["2020-10-01", "2020-11-07"]
     static let imagePathPrefix = "/v1/files/images/"
 
-    public init(configuration: MockConfiguration, clock: any MockClock = SystemClock(), imageCache: ImageCache? = nil) {
+    public init(configuration: MockConfiguration, scenario: Scenario = .builtInDefault, clock: any MockClock = SystemClock(), imageCache: ImageCache? = nil) {
         self.configuration = configuration
         self.clock = clock
-        self.random = RandomSource(seed: configuration.seed)
+        let seed = scenario.seed ?? configuration.seed
+        self.random = RandomSource(seed: seed)
+        self.latency = LatencySampler(seed: seed)
         self.imageCache = imageCache ?? ImageCache(maxBytes: configuration.imageCacheBytes)
-        self.imageURLs = ImageURLStore(clock: clock, lifetimeSeconds: configuration.imageURLLifetimeSeconds)
-        self.authenticator = Authenticator(policy: configuration.apiKeys)
-        self.validator = RequestValidator(context: configuration.validation)
+        self.imageURLs = ImageURLStore(clock: clock, lifetimeSeconds: scenario.imageURLLifetimeSeconds ?? configuration.imageURLLifetimeSeconds)
+        self.journal = Journal(capacity: scenario.journalSize ?? configuration.journalSize)
         self.responses = ImagesResponseBuilder(catalog: configuration.validation.catalog)
+        self.current = Mutex(Behaviour(scenario: scenario, configuration: configuration, clock: clock))
     }
 
-    private var style: ErrorStyle { configuration.errorStyle }
+    /// The scenario in force.
+    public var scenario: Scenario { behaviour.scenario }
+
+    var behaviour: Behaviour { current.withLock { $0 } }
+
+    /// Replaces the scenario; sequences and rate buckets start afresh, the journal is kept.
+    public func load(_ scenario: Scenario) {
+        let replacement = Behaviour(scenario: scenario, configuration: configuration, clock: clock)
+        current.withLock { $0 = replacement }
+    }
+
+    /// Clears what tests accumulate between cases.
+    public func reset(journal clearJournal: Bool = true, sequences: Bool = true, buckets: Bool = true) {
+        let behaviour = self.behaviour
+        if clearJournal { journal.clear() }
+        if sequences { behaviour.resetSequences() }
+        if buckets { behaviour.rateLimiter?.reset() }
+    }
+
     private var timeline: APITimeline { configuration.validation.catalog.timeline }
 
     /// Limits of multipart bodies: the file limit is the largest any model takes (GPT: 50 MB);
@@ -59,19 +81,36 @@ public final class MockEngine: Sendable {
         var request = intake.head
         request.body = received.body
         let upload = ReceivedUpload(parts: received.parts, failure: received.failure, isMultipart: intake.isMultipart)
-        var plan = decide(request, upload: upload)
+        let requestID = "req_" + random.hex(32)
+        let behaviour = self.behaviour
+        var decision = decide(request, upload: upload, behaviour: behaviour, requestID: requestID)
+        var plan = decision.plan
         let requestHeaders = request.headers
+        let organization = behaviour.organization
         if let pending = plan.pendingRender {
             let delay = plan.delay
+            let extra = decision.extraHeaders
             plan.pendingRender = PendingRender { [self] in
                 var response = pending.run()
-                addCommonHeaders(to: &response, requestHeaders: requestHeaders, processing: ContinuousClock.now - started + delay)
+                addCommonHeaders(to: &response, requestID: requestID, requestHeaders: requestHeaders, organization: organization, processing: ContinuousClock.now - started + delay)
+                for field in extra { response.headers.set(field.name, field.value) }
                 return response
             }
         } else if plan.response.isBareNotFound {
             plan.response.headers.set("x-content-type-options", "nosniff")
         } else {
-            addCommonHeaders(to: &plan.response, requestHeaders: requestHeaders, processing: ContinuousClock.now - started + plan.delay)
+            addCommonHeaders(to: &plan.response, requestID: requestID, requestHeaders: requestHeaders, organization: organization, processing: ContinuousClock.now - started + plan.delay)
+            for field in decision.extraHeaders { plan.response.headers.set(field.name, field.value) }
+        }
+        if var entry = decision.journalEntry {
+            entry.status = plan.pendingRender == nil ? plan.response.status : 200
+            entry.latencyMilliseconds = Int(Double(plan.delay.components.seconds) * 1000 + Double(plan.delay.components.attoseconds) / 1e15)
+            if plan.pendingRender == nil, entry.status >= 400, let error = try? JSONParser.parse(plan.response.body).objectValue?["error"]?.objectValue {
+                entry.errorCode = error["code"]?.stringValue
+                entry.errorMessage = error["message"]?.stringValue
+            }
+            decision.journalEntry = entry
+            journal.record(entry)
         }
         return plan
     }
@@ -83,64 +122,187 @@ public final class MockEngine: Sendable {
             message: "Request body too large: the limit is \(limit) bytes (\(limit / (1024 * 1024)) MiB).",
             diagnosis: "The body was rejected while it was still arriving; nothing after the first \(limit) bytes was read.")
         error.headers.add("connection", "close")
-        var plan = ResponsePlan(response: error.response(style: style))
-        addCommonHeaders(to: &plan.response, requestHeaders: request.headers, processing: .zero)
+        var plan = ResponsePlan(response: error.response(style: behaviour.errorStyle))
+        addCommonHeaders(to: &plan.response, requestID: "req_" + random.hex(32), requestHeaders: request.headers, organization: behaviour.organization, processing: .zero)
         return plan
     }
 
     // MARK: - Routing
 
-    private func decide(_ request: HTTPRequest, upload: ReceivedUpload) -> ResponsePlan {
+    /// What `decide` settled: the plan, headers to add last (rate limits), and the journal entry.
+    struct Decision {
+        var plan: ResponsePlan
+        var extraHeaders = HTTPHeaders()
+        var journalEntry: JournalEntry?
+    }
+
+    private func decide(_ request: HTTPRequest, upload: ReceivedUpload, behaviour: Behaviour, requestID: String) -> Decision {
         if request.path.hasPrefix(Self.imagePathPrefix) && (request.method == "GET" || request.method == "HEAD") {
-            return ResponsePlan(response: serveImage(request))
+            return Decision(plan: ResponsePlan(response: serveImage(request, behaviour: behaviour)))
         }
-        if request.path == "/__admin/health" && request.method == "GET" {
-            let body = JSONWriter.render(["status": "ok"], layout: .pretty, trailingNewline: true)
-            return ResponsePlan(response: HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", "application/json")]), body: body))
+        if request.path.hasPrefix(AdminAPI.prefix) {
+            return Decision(plan: ResponsePlan(response: admin(request, behaviour: behaviour)))
         }
         if request.method == "OPTIONS" && request.path.hasPrefix("/v1/") {
-            return ResponsePlan(response: preflight(request))
+            return Decision(plan: ResponsePlan(response: preflight(request)))
         }
-        let delay = configuration.fixedLatency
+        let style = behaviour.errorStyle
+        let endpoint = Endpoint.allCases.first { $0.path == request.path }
+        var entry = JournalEntry(requestID: requestID, time: clock.now(), method: request.method, path: request.path, endpoint: endpoint, status: 0)
+        func finish(_ plan: ResponsePlan, extra: HTTPHeaders = HTTPHeaders()) -> Decision {
+            Decision(plan: plan, extraHeaders: extra, journalEntry: entry)
+        }
+
+        let key: String
         do throws(APIError) {
-            _ = try authenticator.authenticate(request.headers)
-            switch try route(request, upload: upload) {
-            case .ready(let response):
-                return ResponsePlan(response: response, delay: delay)
-            case .rendering(let pending):
-                return ResponsePlan(response: HTTPResponse(status: 500), delay: delay, pendingRender: pending)
+            key = try behaviour.authenticator.authenticate(request.headers)
+        } catch {
+            return finish(ResponsePlan(response: error.response(style: style)))
+        }
+        entry.maskedKey = APIKeyMask.mask(key)
+
+        // The contract's verdict first; rules then answer only what the real API would accept,
+        // unless they opt out with `validate: false`.
+        let parsed: Result<RequestParameters, APIError>
+        let verdict: Result<ValidatedImageRequest, APIError>
+        do throws(APIError) {
+            let (endpoint, parameters) = try contractParameters(request, upload: upload, behaviour: behaviour)
+            parsed = .success(parameters)
+            do throws(APIError) {
+                verdict = .success(try behaviour.validator.validate(parameters, endpoint: endpoint))
+            } catch {
+                verdict = .failure(error)
             }
         } catch {
-            return ResponsePlan(response: error.response(style: style), delay: delay)
+            parsed = .failure(error)
+            verdict = .failure(error)
+        }
+        if case .success(let parameters) = parsed { record(parameters, in: &entry) }
+        if case .success(let valid) = verdict { record(valid, in: &entry) }
+        guard let endpoint, case .success(let parameters) = parsed else {
+            // Unknown routes and unreadable bodies: no rule can apply.
+            if case .failure(let error) = verdict { return finish(ResponsePlan(response: error.response(style: style))) }
+            return finish(ResponsePlan(response: HTTPResponse(status: 500)))
+        }
+
+        var extra = HTTPHeaders()
+        if let limiter = behaviour.rateLimiter {
+            let valid = try? verdict.get()
+            let admission = limiter.admit(
+                key: key, images: valid?.imageCount ?? 0, tokens: valid.map(estimatedTokens) ?? 0,
+                model: valid?.model.id, organization: behaviour.organization, style: style)
+            extra = admission.headers
+            if let refusal = admission.error {
+                return finish(ResponsePlan(response: refusal.response(style: style)), extra: extra)
+            }
+        }
+
+        let input = MatchInput(endpoint: endpoint, parameters: parameters, headers: request.headers, key: key,
+                               defaultModel: (try? verdict.get())?.model.id)
+        let rules = behaviour.scenario.rules
+        let validRequest = (try? verdict.get()) != nil
+        switch behaviour.matcher.match(input, eligible: { validRequest || !rules[$0].validate }) {
+        case .matched(let index):
+            let rule = rules[index]
+            entry.rule = rule.name
+            var plan = scripted(rule, verdict: verdict, input: input, request: request, behaviour: behaviour, requestID: requestID, key: key, entry: &entry)
+            plan.delay = delay(rule.latency ?? behaviour.defaultLatency, verdict: verdict, endpoint: endpoint)
+            return finish(plan, extra: extra)
+        case .unmatched(let nearest):
+            entry.nearMiss = nearest
+            var plan = defaultPlan(verdict, request: request, behaviour: behaviour)
+            plan.delay = delay(behaviour.defaultLatency, verdict: verdict, endpoint: endpoint)
+            return finish(plan, extra: extra)
         }
     }
 
-    /// A successful answer is ready at once when its images are cached; otherwise it is rendered later.
-    enum Answer {
-        case ready(HTTPResponse)
-        case rendering(PendingRender)
-    }
-
-    private func route(_ request: HTTPRequest, upload: ReceivedUpload) throws(APIError) -> Answer {
+    /// The request as the contract reads it: route, API version, content type and body, turned
+    /// into parameters (or the contract's error).
+    private func contractParameters(_ request: HTTPRequest, upload: ReceivedUpload, behaviour: Behaviour) throws(APIError) -> (Endpoint, RequestParameters) {
         let endpoint = Endpoint.allCases.first { $0.path == request.path }
-        guard let endpoint, request.method == "POST" else { throw notFound(request) }
-        if endpoint == .variations, let asOf = configuration.validation.asOf, asOf >= timeline.variationsRetiredFrom {
+        guard let endpoint, request.method == "POST" else { throw notFound(request, behaviour: behaviour) }
+        if endpoint == .variations, let asOf = behaviour.validation.asOf, asOf >= timeline.variationsRetiredFrom {
             throw APIError.bareNotFound
         }
         try checkAPIVersion(request.headers)
         switch endpoint {
         case .generations:
-            return try generations(request)
+            let contentType = MediaType(request.headers["content-type"])
+            if let contentType, contentType.essence != "application/json" {
+                throw unsupportedContentType(contentType, style: behaviour.errorStyle)
+            }
+            return (endpoint, RequestParameters(json: try parseJSONObject(request.body)))
         case .edits, .variations:
-            let parameters = try uploadParameters(request, upload: upload, endpoint: endpoint)
-            let validated = try validator.validate(parameters, endpoint: endpoint)
-            return answer(validated, baseURL: baseURL(for: request))
+            return (endpoint, try uploadParameters(request, upload: upload, endpoint: endpoint, behaviour: behaviour))
+        }
+    }
+
+    /// The answer without a rule: the contract's error, or generated images.
+    func defaultPlan(_ verdict: Result<ValidatedImageRequest, APIError>, request: HTTPRequest, behaviour: Behaviour) -> ResponsePlan {
+        switch verdict {
+        case .failure(let error):
+            return ResponsePlan(response: error.response(style: behaviour.errorStyle))
+        case .success(let valid):
+            return plan(for: answer(valid, baseURL: baseURL(for: request), behaviour: behaviour))
+        }
+    }
+
+    /// A successful answer is ready at once when its images are cached; otherwise it is rendered later.
+    enum Answer: Sendable {
+        case ready(HTTPResponse)
+        case rendering(PendingRender)
+    }
+
+    func plan(for answer: Answer) -> ResponsePlan {
+        switch answer {
+        case .ready(let response): ResponsePlan(response: response)
+        case .rendering(let pending): ResponsePlan(response: HTTPResponse(status: 500), pendingRender: pending)
+        }
+    }
+
+    private func delay(_ spec: LatencySpec?, verdict: Result<ValidatedImageRequest, APIError>, endpoint: Endpoint) -> Duration {
+        guard let spec else { return .zero }
+        let valid = try? verdict.get()
+        let output = valid.map { responses.resolve($0) }
+        let context = LatencyContext(
+            endpoint: endpoint, model: valid?.model.id, size: output?.size, quality: output?.quality, imageCount: valid?.imageCount ?? 1)
+        return latency.delay(for: spec, context: context)
+    }
+
+    /// Tokens a request costs against `tokens_per_minute`: its prompt plus its images' output tokens.
+    private func estimatedTokens(_ request: ValidatedImageRequest) -> Int {
+        let output = responses.resolve(request)
+        guard case .object(let usage) = responses.usage(for: request, output: output), case .number(let total)? = usage["total_tokens"] else { return 0 }
+        return total.intValue ?? 0
+    }
+
+    private func record(_ parameters: RequestParameters, in entry: inout JournalEntry) {
+        for item in parameters.entries {
+            switch item.value {
+            case .files(let files):
+                for file in files {
+                    entry.files.append(JournalEntry.FileSummary(field: file.fieldName, filename: file.filename, contentType: file.contentType, bytes: file.bytes.count))
+                }
+            default:
+                let text = MatchInput(endpoint: .generations, parameters: RequestParameters(form: parameters.form, entries: [item]), headers: HTTPHeaders(), key: nil, defaultModel: nil).params[item.name] ?? ""
+                entry.parameters.append((item.name, text.count > JournalEntry.maximumValueLength ? String(text.prefix(JournalEntry.maximumValueLength)) + "…" : text))
+            }
+        }
+    }
+
+    private func record(_ request: ValidatedImageRequest, in entry: inout JournalEntry) {
+        let accepted = request.images("image") + request.images("images") + request.images("mask")
+        for index in entry.files.indices {
+            guard let match = accepted.first(where: { $0.file.fieldName == entry.files[index].field && $0.file.bytes.count == entry.files[index].bytes }) else { continue }
+            entry.files[index].format = match.info.format.rawValue
+            entry.files[index].width = match.info.width
+            entry.files[index].height = match.info.height
         }
     }
 
     /// Unknown route or wrong method (contract rows 30, 30a, 31; design: envelope by default, bare 404 from 2026-08-29).
-    private func notFound(_ request: HTTPRequest) -> APIError {
-        if let asOf = configuration.validation.asOf, asOf >= timeline.bareNotFoundFrom { return .bareNotFound }
+    private func notFound(_ request: HTTPRequest, behaviour: Behaviour) -> APIError {
+        if let asOf = behaviour.validation.asOf, asOf >= timeline.bareNotFoundFrom { return .bareNotFound }
         let target = request.query.map { "\(request.path)?\($0)" } ?? request.path
         var error = APIError(status: 404, message: "Invalid URL (\(request.method) \(target))")
         let normalized = request.path.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "/"))
@@ -161,17 +323,15 @@ public final class MockEngine: Sendable {
 
     // MARK: - Edits and variations
 
-    private var jsonEditsAvailable: Bool {
-        guard let asOf = configuration.validation.asOf else { return true }
-        return asOf >= timeline.jsonEditsFrom
-    }
+
 
     /// The parameters of an edits/variations body: multipart (both), or JSON (edits, from 2026-08).
-    private func uploadParameters(_ request: HTTPRequest, upload: ReceivedUpload, endpoint: Endpoint) throws(APIError) -> RequestParameters {
+    private func uploadParameters(_ request: HTTPRequest, upload: ReceivedUpload, endpoint: Endpoint, behaviour: Behaviour) throws(APIError) -> RequestParameters {
+        let jsonEditsAvailable = behaviour.validation.asOf.map { $0 >= timeline.jsonEditsFrom } ?? true
         let declared = request.headers["content-type"]
         let contentType = MediaType(declared)
         if upload.isMultipart {
-            if let failure = upload.failure { throw malformedMultipart(failure) }
+            if let failure = upload.failure { throw malformedMultipart(failure, style: behaviour.errorStyle) }
             return FormParameters.parameters(from: upload.parts)
         }
         if contentType?.essence == "application/json" && endpoint == .edits && jsonEditsAvailable {
@@ -184,7 +344,7 @@ public final class MockEngine: Sendable {
         switch contentType?.essence {
         case "application/json"?:
             error.diagnosis = endpoint == .edits
-                ? "Before 2026-08 (--as-of \(configuration.validation.asOf?.description ?? "")) edits only took multipart/form-data: send the image as a file part, not inside JSON."
+                ? "Before 2026-08 (as of \(behaviour.validation.asOf?.description ?? "")) edits only took multipart/form-data: send the image as a file part, not inside JSON."
                 : "/v1/images/variations only takes multipart/form-data: send the image as a file part named 'image'."
         case nil:
             error.diagnosis = "The request has no Content-Type header; a multipart body needs 'multipart/form-data; boundary=...', which HTTP clients add themselves (curl -F, requests files=, FormData)."
@@ -196,7 +356,7 @@ public final class MockEngine: Sendable {
 
     /// Contract row 20: the real API has no known message for a broken multipart body, so ours names
     /// the defect and its byte offset. Era A read a body without a boundary as having no parts.
-    private func malformedMultipart(_ failure: MultipartError) -> APIError {
+    private func malformedMultipart(_ failure: MultipartError, style: ErrorStyle) -> APIError {
         if style == .legacy && failure.kind == .missingBoundary {
             return APIError(status: 400, message: "'image' is a required property", diagnosis: failure.description)
         }
@@ -206,18 +366,8 @@ public final class MockEngine: Sendable {
 
     // MARK: - Generations
 
-    private func generations(_ request: HTTPRequest) throws(APIError) -> Answer {
-        let contentType = MediaType(request.headers["content-type"])
-        if let contentType, contentType.essence != "application/json" {
-            throw unsupportedContentType(contentType)
-        }
-        let object = try parseJSONObject(request.body)
-        let validated = try validator.validate(RequestParameters(json: object), endpoint: .generations)
-        return answer(validated, baseURL: baseURL(for: request))
-    }
-
     /// Contract row 18, naming the media type without its parameters.
-    private func unsupportedContentType(_ contentType: MediaType) -> APIError {
+    private func unsupportedContentType(_ contentType: MediaType, style: ErrorStyle) -> APIError {
         var error = APIError(
             status: 400,
             message: "Unsupported content type: '\(contentType.essence)'. This API method only accepts 'application/json' requests, but you specified the header 'Content-Type: \(contentType.essence)'. Please try again with a supported content type.",
@@ -249,7 +399,7 @@ public final class MockEngine: Sendable {
     // MARK: - Success
 
     /// Where image URLs point: the configured public URL, else the host the client used.
-    private func baseURL(for request: HTTPRequest) -> String {
+    func baseURL(for request: HTTPRequest) -> String {
         if let configured = configuration.publicBaseURL { return configured }
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]_")
         if let host = request.headers["host"], !host.isEmpty, host.count < 256, host.allSatisfy(allowed.contains) {
@@ -258,7 +408,7 @@ public final class MockEngine: Sendable {
         return "http://127.0.0.1"
     }
 
-    private func answer(_ request: ValidatedImageRequest, baseURL: String) -> Answer {
+    func answer(_ request: ValidatedImageRequest, baseURL: String, behaviour: Behaviour) -> Answer {
         let inputs = request.images("image") + request.images("images")
         let output = responses.resolve(request, firstInput: inputs.first?.info)
         let created = Int(clock.now())
@@ -273,24 +423,25 @@ public final class MockEngine: Sendable {
         }
         let cached = keys.compactMap(imageCache.cachedImage(for:))
         if cached.count == keys.count {
-            return .ready(successResponse(request, inputs: inputs, output: output, images: cached, created: created, baseURL: baseURL))
+            return .ready(successResponse(request, inputs: inputs, output: output, images: cached, created: created, baseURL: baseURL, behaviour: behaviour))
         }
         return .rendering(PendingRender { [self] in
             do throws(ImageCodecError) {
                 var images: [EncodedImage] = []
                 for key in keys { images.append(try imageCache.image(for: key)) }
-                return successResponse(request, inputs: inputs, output: output, images: images, created: created, baseURL: baseURL)
+                return successResponse(request, inputs: inputs, output: output, images: images, created: created, baseURL: baseURL, behaviour: behaviour)
             } catch {
                 return APIError(
                     status: 500, message: "The server had an error while processing your request. Sorry about that!", type: "server_error",
                     diagnosis: "images-mock could not encode the placeholder image: \(error.message)"
-                ).response(style: style)
+                ).response(style: behaviour.errorStyle)
             }
         })
     }
 
-    private func successResponse(
-        _ request: ValidatedImageRequest, inputs: [AcceptedImage], output: ImagesResponseBuilder.ResolvedOutput, images: [EncodedImage], created: Int, baseURL: String
+    func successResponse(
+        _ request: ValidatedImageRequest, inputs: [AcceptedImage], output: ImagesResponseBuilder.ResolvedOutput, images: [EncodedImage], created: Int, baseURL: String,
+        behaviour: Behaviour
     ) -> HTTPResponse {
         let body: [UInt8]
         switch request.model.response.kind {
@@ -304,7 +455,7 @@ public final class MockEngine: Sendable {
         case .dalle:
             let items: [ImagesResponseBuilder.DalleItem] = images.map { image in
                 if request.string("response_format") == "b64_json" { return .base64(image.base64) }
-                return .url(publishURL(for: image, baseURL: baseURL))
+                return .url(publishURL(for: image, baseURL: baseURL, lifetime: behaviour.imageURLLifetimeSeconds))
             }
             let revised = request.model.response.revisedPrompt == true
                 ? ImagesResponseBuilder.revisedPrompt(for: request.prompt ?? "", style: request.string("style")) : nil
@@ -340,23 +491,22 @@ public final class MockEngine: Sendable {
         return HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", "text/event-stream"), ("cache-control", "no-cache")]), body: body)
     }
 
-    private func publishURL(for image: EncodedImage, baseURL: String) -> String {
+    private func publishURL(for image: EncodedImage, baseURL: String, lifetime: Double) -> String {
         let id = "img-" + random.alphanumeric(24)
-        imageURLs.store(image, id: id)
+        imageURLs.store(image, id: id, lifetimeSeconds: lifetime)
         return "\(baseURL)\(Self.imagePathPrefix)\(id).\(image.format.rawValue)"
     }
 
-    private func serveImage(_ request: HTTPRequest) -> HTTPResponse {
+    private func serveImage(_ request: HTTPRequest, behaviour: Behaviour) -> HTTPResponse {
         let file = String(request.path.dropFirst(Self.imagePathPrefix.count))
         let id = file.split(separator: ".", maxSplits: 1).first.map(String.init) ?? file
         guard let image = imageURLs.image(id: id) else {
-            var error = APIError(status: 404, message: "The image '\(file)' does not exist or its URL has expired.", diagnosis: "Image URLs live \(Int(configuration.imageURLLifetimeSeconds)) s (--image-url-ttl).")
-            error.type = "invalid_request_error"
-            return error.response(style: style)
+            let error = APIError(status: 404, message: "The image '\(file)' does not exist or its URL has expired.", diagnosis: "Image URLs live \(Int(behaviour.imageURLLifetimeSeconds)) s (--image-url-ttl).")
+            return error.response(style: behaviour.errorStyle)
         }
         let body = request.method == "HEAD" ? [] : image.bytes
         var response = HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", image.format.mimeType)]), body: body)
-        response.headers.add("cache-control", "private, max-age=\(Int(configuration.imageURLLifetimeSeconds))")
+        response.headers.add("cache-control", "private, max-age=\(Int(behaviour.imageURLLifetimeSeconds))")
         return response
     }
 
@@ -371,12 +521,12 @@ public final class MockEngine: Sendable {
 
     // MARK: - Headers (contract §6.1)
 
-    private func addCommonHeaders(to response: inout HTTPResponse, requestHeaders: HTTPHeaders, processing: Duration) {
+    private func addCommonHeaders(to response: inout HTTPResponse, requestID: String, requestHeaders: HTTPHeaders, organization: String, processing: Duration) {
         let milliseconds = processing.components.seconds * 1000 + processing.components.attoseconds / 1_000_000_000_000_000
-        response.headers.add("x-request-id", "req_" + random.hex(32))
+        response.headers.add("x-request-id", requestID)
         response.headers.add("openai-processing-ms", String(milliseconds))
         response.headers.add("openai-version", "2020-10-01")
-        response.headers.add("openai-organization", requestHeaders["openai-organization"] ?? configuration.organization)
+        response.headers.add("openai-organization", requestHeaders["openai-organization"] ?? organization)
         response.headers.add("x-content-type-options", "nosniff")
         response.headers.add("access-control-allow-origin", "*")
     }

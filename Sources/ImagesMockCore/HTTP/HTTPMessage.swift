@@ -90,17 +90,20 @@ public struct ResponsePlan: Sendable {
     /// Work that must run before the response exists: placeholders not rendered yet. The adapter
     /// runs it away from the threads that serve connections; `response` is meaningless until then.
     public var pendingRender: PendingRender?
+    /// A transport fault to act out instead of (or while) sending `response`.
+    public var fault: FaultSpec.Kind?
 
-    public init(response: HTTPResponse, delay: Duration = .zero, pendingRender: PendingRender? = nil) {
+    public init(response: HTTPResponse, delay: Duration = .zero, pendingRender: PendingRender? = nil, fault: FaultSpec.Kind? = nil) {
         self.response = response
         self.delay = delay
         self.pendingRender = pendingRender
+        self.fault = fault
     }
 
     /// The plan with any pending work done here and now (for callers without threads to spare).
     public func completed() -> ResponsePlan {
         guard let pendingRender else { return self }
-        return ResponsePlan(response: pendingRender.run(), delay: delay)
+        return ResponsePlan(response: pendingRender.run(), delay: delay, fault: fault)
     }
 }
 

@@ -188,3 +188,26 @@ public struct FaultSpec: Sendable, Equatable {
         self.probability = probability
     }
 }
+
+extension Scenario {
+    /// Several scenario files as one: rules in file order, and for each setting the last file that
+    /// sets it wins.
+    public static func merged(_ scenarios: [Scenario]) -> Scenario {
+        guard var result = scenarios.first else { return .builtInDefault }
+        for next in scenarios.dropFirst() {
+            result.name = [result.name, next.name].compactMap { $0 }.joined(separator: " + ")
+            result.asOf = next.asOf ?? result.asOf
+            result.errorStyle = next.errorStyle ?? result.errorStyle
+            result.requireModel = next.requireModel ?? result.requireModel
+            result.apiKeys = next.apiKeys ?? result.apiKeys
+            result.seed = next.seed ?? result.seed
+            result.imageURLLifetimeSeconds = next.imageURLLifetimeSeconds ?? result.imageURLLifetimeSeconds
+            result.organization = next.organization ?? result.organization
+            result.journalSize = next.journalSize ?? result.journalSize
+            result.latency = next.latency ?? result.latency
+            result.rateLimits = next.rateLimits ?? result.rateLimits
+            result.rules += next.rules
+        }
+        return result
+    }
+}

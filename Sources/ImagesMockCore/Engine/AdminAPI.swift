@@ -1,0 +1,90 @@
+import Foundation
+
+/// The admin API under `/__admin/` (design §1): health, the journal, resets and loading a scenario.
+enum AdminAPI {
+    static let prefix = "/__admin/"
+}
+
+extension MockEngine {
+    func admin(_ request: HTTPRequest, behaviour: Behaviour) -> HTTPResponse {
+        if let refusal = adminRefusal(request) { return refusal }
+        switch (request.method, String(request.path.dropFirst(AdminAPI.prefix.count))) {
+        case ("GET", "health"):
+            return json(200, [
+                "status": "ok",
+                "scenario": behaviour.scenario.name.map(JSONValue.string) ?? .null,
+                "rules": .number(JSONNumber(behaviour.scenario.rules.count)),
+                "journal_entries": .number(JSONNumber(journal.count)),
+            ])
+        case ("GET", "requests"):
+            let query = Self.queryItems(request.query)
+            let entries = journal.entries(
+                endpoint: query["endpoint"].flatMap(Endpoint.init(rawValue:)), rule: query["rule"],
+                status: query["status"].flatMap(Int.init), limit: query["limit"].flatMap(Int.init))
+            return json(200, ["requests": .array(entries.map(\.json))])
+        case ("DELETE", "requests"):
+            let cleared = journal.count
+            journal.clear()
+            return json(200, ["cleared": .number(JSONNumber(cleared))])
+        case ("POST", "reset"):
+            let options = (try? JSONParser.parse(request.body))?.objectValue
+            func wanted(_ name: String) -> Bool {
+                if case .bool(let flag)? = options?[name] { return flag }
+                return true
+            }
+            reset(journal: wanted("journal"), sequences: wanted("sequences"), buckets: wanted("buckets"))
+            let done = ["journal", "sequences", "buckets"].filter(wanted).map(JSONValue.string)
+            return json(200, ["reset": .array(done)])
+        case ("POST", "scenario"):
+            let text = String(decoding: request.body, as: UTF8.self)
+            let path = (configuration.scenarioDirectory as NSString).appendingPathComponent("posted-scenario.yaml")
+            do {
+                let scenario = try ScenarioLoader.load(text: text, path: path)
+                load(scenario)
+                return json(200, ["loaded": scenario.name.map(JSONValue.string) ?? .null, "rules": .number(JSONNumber(scenario.rules.count))])
+            } catch {
+                // The previous scenario stays in force.
+                let problems = error.problems.map { JSONValue.string($0.rendered) }
+                return json(400, ["error": .object(JSONObject([
+                    ("message", .string("The scenario is invalid; the previous one stays loaded.")),
+                    ("type", "invalid_scenario"), ("param", .null), ("code", .null), ("problems", .array(problems)),
+                ]))])
+            }
+        default:
+            return APIError(status: 404, message: "Invalid URL (\(request.method) \(request.path))",
+                            diagnosis: "Admin routes: GET /__admin/health, GET|DELETE /__admin/requests, POST /__admin/reset, POST /__admin/scenario.")
+                .response(style: .current)
+        }
+    }
+
+    /// Beyond loopback the admin API needs its token; a configured token is always required.
+    private func adminRefusal(_ request: HTTPRequest) -> HTTPResponse? {
+        guard let token = configuration.adminToken else {
+            guard configuration.adminRequiresToken else { return nil }
+            return APIError(status: 403, message: "The admin API is disabled: the mock listens beyond loopback and was started without --admin-token.")
+                .response(style: .current)
+        }
+        let presented = request.headers["authorization"].flatMap { header -> String? in
+            let parts = header.split(separator: " ", maxSplits: 1)
+            return parts.count == 2 && parts[0].lowercased() == "bearer" ? String(parts[1]) : nil
+        }
+        guard presented == token else {
+            return APIError(status: 401, message: "The admin API needs 'Authorization: Bearer <admin token>'.").response(style: .current)
+        }
+        return nil
+    }
+
+    private func json(_ status: Int, _ value: JSONValue) -> HTTPResponse {
+        HTTPResponse(status: status, headers: HTTPHeaders([("content-type", "application/json")]),
+                     body: JSONWriter.render(value, layout: .pretty, asciiOnly: false, trailingNewline: true))
+    }
+
+    static func queryItems(_ query: String?) -> [String: String] {
+        var items: [String: String] = [:]
+        for pair in (query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0) }
+            if let name = parts.first { items[name] = parts.count > 1 ? parts[1] : "" }
+        }
+        return items
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import ImagesMockCodecs
+
+/// Rule actions turned into plans (design §1: named errors, canned or generated images, raw
+/// answers, sequences, faults).
+extension MockEngine {
+    func scripted(
+        _ rule: Rule, verdict: Result<ValidatedImageRequest, APIError>, input: MatchInput, request: HTTPRequest,
+        behaviour: Behaviour, requestID: String, key: String, entry: inout JournalEntry
+    ) -> ResponsePlan {
+        switch rule.action {
+        case .respond(let spec):
+            return plan(for: spec, verdict: verdict, input: input, request: request, behaviour: behaviour, requestID: requestID, key: key)
+        case .sequence(let steps, let cycle, let perKey):
+            guard !steps.isEmpty else { return defaultPlan(verdict, request: request, behaviour: behaviour) }
+            let step = behaviour.nextStep(of: rule, steps: steps.count, cycle: cycle, perKey: perKey, key: key)
+            return plan(for: steps[step], verdict: verdict, input: input, request: request, behaviour: behaviour, requestID: requestID, key: key)
+        case .fault(let spec):
+            // A fault that does not fire this time leaves the request to its ordinary answer.
+            var plan = defaultPlan(verdict, request: request, behaviour: behaviour)
+            if Double(random.next() >> 11) / Double(1 << 53) < spec.probability {
+                plan.fault = spec.kind
+                entry.fault = Self.faultName(spec.kind)
+            }
+            return plan
+        }
+    }
+
+    static func faultName(_ kind: FaultSpec.Kind) -> String {
+        switch kind {
+        case .connectionReset: "connection_reset"
+        case .emptyResponse: "empty_response"
+        case .truncatedBody: "truncated_body"
+        case .slowBody: "slow_body"
+        }
+    }
+
+    private func plan(
+        for spec: ResponseSpec, verdict: Result<ValidatedImageRequest, APIError>, input: MatchInput, request: HTTPRequest,
+        behaviour: Behaviour, requestID: String, key: String
+    ) -> ResponsePlan {
+        switch spec {
+        case .error(let name, let message, let headers):
+            let context = NamedErrors.Context(style: behaviour.errorStyle, model: input.model, requestID: requestID, apiKey: key, organization: behaviour.organization)
+            var error = NamedErrors.error(named: name, context: context)
+                ?? APIError(status: 500, message: "The server had an error while processing your request. Sorry about that!", type: "server_error",
+                            diagnosis: "The scenario names an unknown error '\(name)'.")
+            if let message { error.message = message }
+            for (name, value) in headers.sorted(by: { $0.key < $1.key }) { error.headers.set(name, value) }
+            return ResponsePlan(response: error.response(style: behaviour.errorStyle))
+        case .images(let source, let headers):
+            var plan: ResponsePlan
+            switch source {
+            case .generated:
+                let valid = (try? verdict.get()) ?? fallbackRequest(input, behaviour: behaviour)
+                plan = self.plan(for: answer(valid, baseURL: baseURL(for: request), behaviour: behaviour))
+            case .canned(let images):
+                let valid = (try? verdict.get()) ?? fallbackRequest(input, behaviour: behaviour)
+                plan = ResponsePlan(response: cannedResponse(valid, images: images, baseURL: baseURL(for: request), behaviour: behaviour))
+            }
+            plan.response.headers = merged(plan.response.headers, headers)
+            return plan
+        case .raw(let status, let headers, let body):
+            var response = HTTPResponse(status: status)
+            switch body {
+            case .json(let value):
+                response.headers.add("content-type", "application/json")
+                response.body = JSONWriter.render(value, layout: .pretty, trailingNewline: true)
+            case .text(let text):
+                response.body = Array(text.utf8)
+            case .empty:
+                break
+            }
+            response.headers = merged(response.headers, headers)
+            return ResponsePlan(response: response)
+        }
+    }
+
+    private func merged(_ headers: HTTPHeaders, _ extra: [String: String]) -> HTTPHeaders {
+        var result = headers
+        for (name, value) in extra.sorted(by: { $0.key < $1.key }) { result.set(name, value) }
+        return result
+    }
+
+    /// For a `validate: false` rule that answers with images a request the real API would reject:
+    /// the most plausible valid reading of it (its model when known, its prompt, defaults otherwise).
+    private func fallbackRequest(_ input: MatchInput, behaviour: Behaviour) -> ValidatedImageRequest {
+        let catalog = behaviour.validation.catalog
+        let model = input.model.flatMap { catalog.model($0)?.parameters(for: .generations) != nil ? $0 : nil } ?? "gpt-image-1.5"
+        let object = JSONObject([("model", .string(model)), ("prompt", .string(input.prompt?.isEmpty == false ? input.prompt! : "image"))])
+        var lenient = behaviour.validation
+        lenient.asOf = nil
+        if let valid = try? RequestValidator(context: lenient).validate(RequestParameters(json: object), endpoint: .generations) {
+            return valid
+        }
+        return try! RequestValidator(context: ValidationContext()).validate(
+            RequestParameters(json: JSONObject([("model", "gpt-image-1.5"), ("prompt", "image")])), endpoint: .generations)
+    }
+
+    /// Canned files instead of placeholders: cycled when `n` is larger than the list.
+    private func cannedResponse(_ request: ValidatedImageRequest, images: [CannedImage], baseURL: String, behaviour: Behaviour) -> HTTPResponse {
+        guard let first = images.first else { return HTTPResponse(status: 500) }
+        var output = responses.resolve(request)
+        output.size = ImageSize(width: first.info.width, height: first.info.height)
+        output.outputFormat = first.image.format
+        let chosen = (0..<request.imageCount).map { images[$0 % images.count].image }
+        return successResponse(request, inputs: request.images("image") + request.images("images"), output: output, images: chosen,
+                               created: Int(clock.now()), baseURL: baseURL, behaviour: behaviour)
+    }
+}

@@ -1,0 +1,144 @@
+import Synchronization
+
+/// One served request as the journal keeps it: what came in, what went out, which rule decided.
+/// Never file bytes, never a whole API key.
+public struct JournalEntry: Sendable {
+    public struct FileSummary: Sendable, Equatable {
+        public var field: String
+        public var filename: String?
+        public var contentType: String?
+        public var bytes: Int
+        public var format: String?
+        public var width: Int?
+        public var height: Int?
+    }
+
+    public var sequence: Int = 0
+    public var requestID: String
+    /// Unix seconds.
+    public var time: Double
+    public var method: String
+    public var path: String
+    public var endpoint: Endpoint?
+    public var status: Int
+    /// The rule that answered, if any.
+    public var rule: String?
+    /// For an unmatched request: the rule that came nearest and what differed.
+    public var nearMiss: RuleMatcher.Miss?
+    /// Parameters as text, in arrival order; long values are cut.
+    public var parameters: [(name: String, value: String)]
+    public var files: [FileSummary]
+    public var maskedKey: String?
+    public var latencyMilliseconds: Int
+    public var fault: String?
+    public var errorCode: String?
+    public var errorMessage: String?
+
+    public init(requestID: String, time: Double, method: String, path: String, endpoint: Endpoint?, status: Int) {
+        self.requestID = requestID
+        self.time = time
+        self.method = method
+        self.path = path
+        self.endpoint = endpoint
+        self.status = status
+        self.parameters = []
+        self.files = []
+        self.latencyMilliseconds = 0
+    }
+
+    static let maximumValueLength = 300
+
+    /// The entry as the admin API shows it.
+    public var json: JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
+            ("sequence", .number(JSONNumber(sequence))),
+            ("request_id", .string(requestID)),
+            ("time", .number(JSONNumber(Int(time)))),
+            ("method", .string(method)),
+            ("path", .string(path)),
+            ("endpoint", endpoint.map { .string($0.rawValue) } ?? .null),
+            ("status", .number(JSONNumber(status))),
+            ("rule", rule.map(JSONValue.string) ?? .null),
+        ]
+        if let nearMiss {
+            members.append(("near_miss", .object(JSONObject([
+                ("rule", .string(nearMiss.rule)),
+                ("matched_criteria", .number(JSONNumber(nearMiss.matchedCriteria))),
+                ("total_criteria", .number(JSONNumber(nearMiss.totalCriteria))),
+                ("differences", .array(nearMiss.differences.map(JSONValue.string))),
+            ]))))
+        }
+        members.append(("parameters", .object(JSONObject(parameters.map { ($0.name, JSONValue.string($0.value)) }))))
+        members.append(("files", .array(files.map { file in
+            .object(JSONObject([
+                ("field", .string(file.field)),
+                ("filename", file.filename.map(JSONValue.string) ?? .null),
+                ("content_type", file.contentType.map(JSONValue.string) ?? .null),
+                ("bytes", .number(JSONNumber(file.bytes))),
+                ("format", file.format.map(JSONValue.string) ?? .null),
+                ("width", file.width.map { .number(JSONNumber($0)) } ?? .null),
+                ("height", file.height.map { .number(JSONNumber($0)) } ?? .null),
+            ]))
+        })))
+        members.append(("api_key", maskedKey.map(JSONValue.string) ?? .null))
+        members.append(("latency_ms", .number(JSONNumber(latencyMilliseconds))))
+        members.append(("fault", fault.map(JSONValue.string) ?? .null))
+        members.append(("error", errorMessage == nil && errorCode == nil ? .null : .object(JSONObject([
+            ("code", errorCode.map(JSONValue.string) ?? .null), ("message", errorMessage.map(JSONValue.string) ?? .null),
+        ]))))
+        return .object(JSONObject(members))
+    }
+}
+
+/// A bounded ring buffer of served requests: the oldest entries make room for new ones, so a
+/// long-running mock never grows without limit.
+public final class Journal: Sendable {
+    private struct Ring {
+        var entries: [JournalEntry?]
+        var next = 0
+        var count = 0
+        var sequence = 0
+    }
+
+    public let capacity: Int
+    private let ring: Mutex<Ring>
+
+    public init(capacity: Int = 1000) {
+        self.capacity = max(1, capacity)
+        ring = Mutex(Ring(entries: Array(repeating: nil, count: max(1, capacity))))
+    }
+
+    public func record(_ entry: JournalEntry) {
+        ring.withLock { ring in
+            var entry = entry
+            ring.sequence += 1
+            entry.sequence = ring.sequence
+            ring.entries[ring.next] = entry
+            ring.next = (ring.next + 1) % ring.entries.count
+            ring.count = min(ring.count + 1, ring.entries.count)
+        }
+    }
+
+    /// Oldest first, filtered.
+    public func entries(endpoint: Endpoint? = nil, rule: String? = nil, status: Int? = nil, limit: Int? = nil) -> [JournalEntry] {
+        let all: [JournalEntry] = ring.withLock { ring in
+            let start = (ring.next - ring.count + ring.entries.count) % ring.entries.count
+            return (0..<ring.count).compactMap { ring.entries[(start + $0) % ring.entries.count] }
+        }
+        let filtered = all.filter { entry in
+            (endpoint == nil || entry.endpoint == endpoint) && (rule == nil || entry.rule == rule) && (status == nil || entry.status == status)
+        }
+        if let limit, filtered.count > limit { return Array(filtered.suffix(limit)) }
+        return filtered
+    }
+
+    public var count: Int { ring.withLock { $0.count } }
+
+    public func clear() {
+        ring.withLock { ring in
+            ring.entries = Array(repeating: nil, count: ring.entries.count)
+            ring.next = 0
+            ring.count = 0
+        }
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import Testing
+@testable import ImagesMockCore
+
+private func generation(_ json: String, key: String = "sk-test", headers: [(String, String)] = []) -> HTTPRequest {
+    HTTPRequest(method: "POST", path: "/v1/images/generations",
+                headers: HTTPHeaders([("Authorization", "Bearer \(key)"), ("Content-Type", "application/json"), ("Host", "mock:1")] + headers),
+                body: Array(json.utf8))
+}
+
+private func body(_ response: HTTPResponse) -> JSONObject? { (try? JSONParser.parse(response.body))?.objectValue }
+private func errorCode(_ response: HTTPResponse) -> String? { body(response)?["error"]?.objectValue?["code"]?.stringValue }
+
+@Suite("Scenario engine")
+struct ScenarioEngineTests {
+    @Test func sequenceFailsTwiceThenSucceedsAndTheLastStepRepeats() throws {
+        let scenario = Scenario(name: "flaky", rules: [
+            Rule(name: "flaky", when: RuleCondition(endpoints: [.generations]), action: .sequence(steps: [
+                .error(name: "server_error"),
+                .error(name: "rate_limit_exceeded", headers: ["retry-after-ms": "50"]),
+                .images(.generated),
+            ], cycle: false, perKey: false)),
+        ])
+        let engine = MockEngine(configuration: MockConfiguration(seed: 1), scenario: scenario)
+        let request = generation(#"{"model":"gpt-image-1.5","prompt":"otter","quality":"low"}"#)
+        let first = engine.respond(to: request).response
+        #expect(first.status == 500)
+        let second = engine.respond(to: request).response
+        #expect(second.status == 429)
+        #expect(second.headers["retry-after-ms"] == "50")
+        #expect(engine.respond(to: request).response.status == 200)
+        #expect(engine.respond(to: request).response.status == 200)
+        let entries = engine.journal.entries()
+        #expect(entries.map(\.status) == [500, 429, 200, 200])
+        #expect(entries.allSatisfy { $0.rule == "flaky" })
+        engine.reset(journal: false, sequences: true, buckets: false)
+        #expect(engine.respond(to: request).response.status == 500)
+    }
+
+    @Test func cyclingAndPerKeySequences() {
+        let scenario = Scenario(rules: [
+            Rule(name: "alternate", action: .sequence(steps: [.error(name: "overloaded"), .images(.generated)], cycle: true, perKey: true)),
+        ])
+        let engine = MockEngine(configuration: MockConfiguration(), scenario: scenario)
+        let json = #"{"model":"dall-e-2","prompt":"x","size":"256x256","response_format":"b64_json"}"#
+        #expect(engine.respond(to: generation(json, key: "sk-a")).response.status == 503)
+        #expect(engine.respond(to: generation(json, key: "sk-b")).response.status == 503)
+        #expect(engine.respond(to: generation(json, key: "sk-a")).response.status == 200)
+        #expect(engine.respond(to: generation(json, key: "sk-a")).response.status == 503)
+    }
+
+    @Test func rulesMatchOnPromptModelParamsHeadersAndKey() throws {
+        let scenario = Scenario(rules: [
+            Rule(name: "blocked", when: RuleCondition(models: ["dall-e-3", "gpt-image-2"], prompt: .contains("forbidden")), action: .respond(.error(name: "content_policy_violation"))),
+            Rule(name: "header", when: RuleCondition(headers: ["x-test-case": .equals("moderation")]), action: .respond(.error(name: "moderation_blocked"))),
+            Rule(name: "by-size", when: RuleCondition(params: ["size": .equals("1792x1024"), "quality": .equals("hd")]), action: .respond(.error(name: "billing_hard_limit_reached"))),
+            Rule(name: "regex", when: RuleCondition(prompt: .matches("(?i)^quota")), action: .respond(.error(name: "insufficient_quota"))),
+            Rule(name: "key", when: RuleCondition(keys: ["sk-unverified"]), action: .respond(.error(name: "organization_not_verified"))),
+        ])
+        let engine = MockEngine(configuration: MockConfiguration(), scenario: scenario)
+        #expect(errorCode(engine.respond(to: generation(#"{"model":"gpt-image-2","prompt":"something forbidden"}"#)).response) == "content_policy_violation")
+        #expect(engine.respond(to: generation(#"{"model":"gpt-image-1.5","prompt":"something forbidden","quality":"low"}"#)).response.status == 200)
+        let moderated = engine.respond(to: generation(#"{"model":"gpt-image-2","prompt":"x"}"#, headers: [("X-Test-Case", "moderation")])).response
+        #expect(errorCode(moderated) == "moderation_blocked")
+        let message = body(moderated)?["error"]?.objectValue?["message"]?.stringValue ?? ""
+        #expect(message.contains("include the request ID \(moderated.headers["x-request-id"] ?? "?")."))
+        #expect(body(moderated)?["error"]?.objectValue?["moderation_details"] != nil)
+        #expect(errorCode(engine.respond(to: generation(#"{"model":"dall-e-3","prompt":"x","size":"1792x1024","quality":"hd"}"#)).response) == "billing_hard_limit_reached")
+        let quota = engine.respond(to: generation(#"{"model":"gpt-image-2","prompt":"Quota please"}"#)).response
+        #expect(quota.status == 429)
+        #expect(quota.headers["x-should-retry"] == "false")
+        #expect(engine.respond(to: generation(#"{"model":"gpt-image-2","prompt":"x"}"#, key: "sk-unverified")).response.status == 403)
+    }
+
+    @Test func validatingRulesOnlyAnswerValidRequestsUnlessTheyOptOut() {
+        let strict = Scenario(rules: [Rule(name: "all", action: .respond(.error(name: "overloaded")))])
+        let invalid = generation(#"{"model":"gpt-image-2","prompt":"x","n":0}"#)
+        #expect(MockEngine(configuration: MockConfiguration(), scenario: strict).respond(to: invalid).response.status == 400)
+        let lenient = Scenario(rules: [Rule(name: "all", action: .respond(.error(name: "overloaded")), validate: false)])
+        #expect(MockEngine(configuration: MockConfiguration(), scenario: lenient).respond(to: invalid).response.status == 503)
+    }
+
+    @Test func rawAnswersAreSentAsGiven() {
+        let scenario = Scenario(rules: [
+            Rule(name: "raw", action: .respond(.raw(status: 503, headers: ["retry-after": "1"], body: .json(["error": ["message": "x", "type": "server_error", "param": nil, "code": nil]])))),
+        ])
+        let response = MockEngine(configuration: MockConfiguration(), scenario: scenario).respond(to: generation(#"{"model":"gpt-image-2","prompt":"x"}"#)).response
+        #expect(response.status == 503)
+        #expect(response.headers["retry-after"] == "1")
+        #expect(response.bodyText == "{\n  \"error\": {\n    \"message\": \"x\",\n    \"type\": \"server_error\",\n    \"param\": null,\n    \"code\": null\n  }\n}\n")
+    }
+
+    @Test func unmatchedRequestsRecordTheNearestRule() throws {
+        let scenario = Scenario(rules: [
+            Rule(name: "dall-e-3 slow", when: RuleCondition(endpoints: [.generations], models: ["dall-e-3"], prompt: .contains("slow")), action: .respond(.error(name: "overloaded"))),
+            Rule(name: "edits", when: RuleCondition(endpoints: [.edits]), action: .respond(.error(name: "overloaded"))),
+        ])
+        let engine = MockEngine(configuration: MockConfiguration(), scenario: scenario)
+        _ = engine.respond(to: generation(#"{"model":"gpt-image-1.5","prompt":"a slow river","quality":"low"}"#))
+        let entry = try #require(engine.journal.entries().last)
+        #expect(entry.rule == nil)
+        let miss = try #require(entry.nearMiss)
+        #expect(miss.rule == "dall-e-3 slow")
+        #expect(miss.matchedCriteria == 2 && miss.totalCriteria == 3)
+        #expect(miss.differences == ["model is 'gpt-image-1.5', not 'dall-e-3'"])
+        #expect(entry.maskedKey == "sk-****")
+        #expect(entry.parameters.map(\.name) == ["model", "prompt", "quality"])
+    }
+
+    @Test func requestsPerMinuteGiveTheContractual429() throws {
+        let clock = ManualClock()
+        let scenario = Scenario(organization: "org-test", rateLimits: RateLimitSpec(requestsPerMinute: 5))
+        let engine = MockEngine(configuration: MockConfiguration(), scenario: scenario, clock: clock)
+        let request = generation(#"{"model":"gpt-image-1.5","prompt":"x","quality":"low"}"#)
+        var remaining: [String?] = []
+        for _ in 0..<5 {
+            let response = engine.respond(to: request).response
+            #expect(response.status == 200)
+            #expect(response.headers["x-ratelimit-limit-requests"] == "5")
+            remaining.append(response.headers["x-ratelimit-remaining-requests"])
+        }
+        #expect(remaining == ["4", "3", "2", "1", "0"])
+        let refused = engine.respond(to: request).response
+        #expect(refused.status == 429)
+        #expect(body(refused)?["error"]?.objectValue?["message"]?.stringValue == "Rate limit exceeded for requests per minute in organization org-test. Limit: 5/1min. Current: 6/1min. Please visit https://platform.openai.com/docs/guides/rate-limits to learn how to increase your rate limit.")
+        #expect(errorCode(refused) == "rate_limit_exceeded")
+        #expect(refused.headers["retry-after"] != nil && refused.headers["retry-after-ms"] != nil)
+        clock.advance(by: 12)
+        #expect(engine.respond(to: request).response.status == 200)
+    }
+
+    @Test func latencyAndFaultsArePlannedNotPerformed() {
+        let scenario = Scenario(latency: .fixed(milliseconds: 250), rules: [
+            Rule(name: "drop", when: RuleCondition(prompt: .contains("drop")), action: .fault(FaultSpec(kind: .connectionReset))),
+            Rule(name: "slow", when: RuleCondition(prompt: .contains("slow")), action: .respond(.images(.generated)), latency: .fixed(milliseconds: 1500)),
+        ])
+        let engine = MockEngine(configuration: MockConfiguration(), scenario: scenario)
+        let dropped = engine.respond(to: generation(#"{"model":"gpt-image-2","prompt":"drop it"}"#))
+        #expect(dropped.fault == .connectionReset)
+        #expect(engine.journal.entries().last?.fault == "connection_reset")
+        #expect(engine.respond(to: generation(#"{"model":"gpt-image-2","prompt":"slow"}"#)).delay == .milliseconds(1500))
+        #expect(engine.respond(to: generation(#"{"model":"gpt-image-2","prompt":"plain"}"#)).delay == .milliseconds(250))
+        let never = MockEngine(configuration: MockConfiguration(), scenario: Scenario(rules: [
+            Rule(name: "never", action: .fault(FaultSpec(kind: .emptyResponse, probability: 0))),
+        ]))
+        #expect(never.respond(to: generation(#"{"model":"gpt-image-2","prompt":"x"}"#)).fault == nil)
+    }
+
+    @Test func adminAPIShowsFiltersAndResetsTheJournal() throws {
+        let engine = MockEngine(configuration: MockConfiguration(), scenario: Scenario(name: "admin", rules: [
+            Rule(name: "boom", when: RuleCondition(prompt: .equals("boom")), action: .respond(.error(name: "server_error"))),
+        ]))
+        _ = engine.respond(to: generation(#"{"model":"gpt-image-2","prompt":"boom"}"#))
+        _ = engine.respond(to: generation(#"{"model":"gpt-image-2","prompt":"fine"}"#))
+        func admin(_ method: String, _ target: String, _ body: String = "", headers: [(String, String)] = []) -> HTTPResponse {
+            engine.respond(to: HTTPRequest(method: method, target: target, headers: HTTPHeaders(headers), body: Array(body.utf8))).response
+        }
+        #expect(body(admin("GET", "/__admin/health"))?["rules"] == 1)
+        let filtered = try #require(body(admin("GET", "/__admin/requests?rule=boom"))?["requests"])
+        guard case .array(let items) = filtered else { Issue.record("not an array"); return }
+        #expect(items.count == 1)
+        #expect(items.first?.objectValue?["status"] == 500)
+        #expect(items.first?.objectValue?["api_key"] == "sk-****")
+        #expect(admin("DELETE", "/__admin/requests").status == 200)
+        #expect(engine.journal.count == 0)
+        let rejected = admin("POST", "/__admin/scenario", "version: 1\nrules: [{name: x, respond: {error: nope}}]\n")
+        #expect(rejected.status == 400)
+        #expect(engine.scenario.name == "admin")
+        let accepted = admin("POST", "/__admin/scenario", "version: 1\nname: posted\nrules: []\n")
+        #expect(accepted.status == 200)
+        #expect(engine.scenario.name == "posted")
+    }
+
+    @Test func adminTokenIsRequiredBeyondLoopback() {
+        let open = MockEngine(configuration: MockConfiguration(adminRequiresToken: true))
+        #expect(open.respond(to: HTTPRequest(method: "GET", path: "/__admin/health")).response.status == 403)
+        let guarded = MockEngine(configuration: MockConfiguration(adminToken: "secret", adminRequiresToken: true))
+        #expect(guarded.respond(to: HTTPRequest(method: "GET", path: "/__admin/health")).response.status == 401)
+        #expect(guarded.respond(to: HTTPRequest(method: "GET", path: "/__admin/health", headers: HTTPHeaders([("Authorization", "Bearer secret")]))).response.status == 200)
+    }
+
+    @Test func mergingScenariosConcatenatesRulesAndLaterSettingsWin() {
+        let merged = Scenario.merged([
+            Scenario(name: "a", errorStyle: .legacy, rules: [Rule(name: "one", action: .respond(.images(.generated)))]),
+            Scenario(name: "b", asOf: CalendarDate("2026-01-01"), errorStyle: .current, rules: [Rule(name: "two", action: .respond(.images(.generated)))]),
+        ])
+        #expect(merged.rules.map(\.name) == ["one", "two"])
+        #expect(merged.errorStyle == .current)
+        #expect(merged.asOf == CalendarDate("2026-01-01"))
+        #expect(merged.name == "a + b")
+    }
+}

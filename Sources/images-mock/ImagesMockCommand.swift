@@ -161,7 +161,7 @@ struct Serve: ParsableCommand {
             "scenario": "\(initial.name ?? "default")", "rules": "\(initial.rules.count)",
             "as-of": "\(initial.asOf?.description ?? "live")", "error-style": "\((initial.errorStyle ?? .current).rawValue)",
         ])
-        let watcher = watch ? ScenarioWatcher(paths: scenario, logger: logger) { [self] in
+        let watcher = watch ? ScenarioWatcher(paths: scenario, logger: logger) { [self] () throws(ScenarioLoadError) -> Scenario in
             let replacement = try effectiveScenario()
             engine.load(replacement)
             return replacement

@@ -1,33 +1,34 @@
-import Dispatch
 import Foundation
 import ImagesMockCore
 import Logging
 import Synchronization
 
-/// `serve --watch`: polls the scenario files' modification times and reloads on change. A file
-/// that no longer loads is reported and the previous scenario stays in force.
+/// `serve --watch`: polls the scenario files' modification times twice a second and reloads on a
+/// change. A file that no longer loads is reported and the previous scenario stays in force.
 final class ScenarioWatcher: Sendable {
     private let paths: [String]
     private let logger: Logger
     private let reload: @Sendable () throws(ScenarioLoadError) -> Scenario
-    private let timer: DispatchSourceTimer
     private let lastSeen: Mutex<[String: Date]>
+    private let stopped = Atomic<Bool>(false)
 
     init(paths: [String], logger: Logger, reload: @escaping @Sendable () throws(ScenarioLoadError) -> Scenario) {
         self.paths = paths
         self.logger = logger
         self.reload = reload
-        self.timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "images-mock.watch"))
         self.lastSeen = Mutex(Self.modificationDates(paths))
     }
 
     func start() {
-        timer.schedule(deadline: .now() + .milliseconds(500), repeating: .milliseconds(500))
-        timer.setEventHandler { [self] in check() }
-        timer.resume()
+        Thread.detachNewThread { [self] in
+            while !stopped.load(ordering: .relaxed) {
+                Thread.sleep(forTimeInterval: 0.5)
+                check()
+            }
+        }
     }
 
-    func stop() { timer.cancel() }
+    func stop() { stopped.store(true, ordering: .relaxed) }
 
     private func check() {
         let now = Self.modificationDates(paths)

@@ -13,7 +13,7 @@ struct ArchitectureTests {
         "ImagesMockCore": ["ImagesMockCodecs", "Foundation", "Synchronization", "Yams"],
         "ImagesMockServer": ["ImagesMockCore", "CMicroHTTPD", "Logging", "Dispatch", "Synchronization", "Glibc", "Foundation"],
         "ImagesMockTesting": ["ImagesMockCore", "ImagesMockServer", "Logging", "Foundation"],
-        "images-mock": ["ImagesMockCore", "ImagesMockServer", "ArgumentParser", "Logging", "Glibc", "Foundation", "Dispatch", "Synchronization"],
+        "images-mock": ["ImagesMockCore", "ImagesMockServer", "ArgumentParser", "Logging", "Glibc", "Foundation", "Synchronization"],
     ]
 
     /// The only modules allowed to touch raw memory: they own the C libraries.

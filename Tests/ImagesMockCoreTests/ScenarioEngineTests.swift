@@ -103,7 +103,7 @@ struct ScenarioEngineTests {
         #expect(miss.rule == "dall-e-3 slow")
         #expect(miss.matchedCriteria == 2 && miss.totalCriteria == 3)
         #expect(miss.differences == ["model is 'gpt-image-1.5', not 'dall-e-3'"])
-        #expect(entry.maskedKey == "sk-****")
+        #expect(entry.maskedKey == "*******")
         #expect(entry.parameters.map(\.name) == ["model", "prompt", "quality"])
     }
 
@@ -160,7 +160,7 @@ struct ScenarioEngineTests {
         guard case .array(let items) = filtered else { Issue.record("not an array"); return }
         #expect(items.count == 1)
         #expect(items.first?.objectValue?["status"] == 500)
-        #expect(items.first?.objectValue?["api_key"] == "sk-****")
+        #expect(items.first?.objectValue?["api_key"] == "*******")
         #expect(admin("DELETE", "/__admin/requests").status == 200)
         #expect(engine.journal.count == 0)
         let rejected = admin("POST", "/__admin/scenario", "version: 1\nrules: [{name: x, respond: {error: nope}}]\n")

@@ -16,7 +16,7 @@ struct ImagesMockCommand: ParsableCommand {
         commandName: "images-mock",
         abstract: "A scripted fake of the OpenAI Images API, for tests and demos.",
         version: version,
-        subcommands: [Serve.self, Explain.self, Models.self],
+        subcommands: [Serve.self, Explain.self, Models.self, Validate.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -1,0 +1,68 @@
+import Foundation
+import Yams
+
+extension ScenarioReader {
+    /// The largest canned image the loader reads (the API's own upload limit for edits, 50 MiB).
+    static let maximumImageBytes = 50 * 1024 * 1024
+
+    /// The scenario file's folder, made absolute and free of `.` and `..`.
+    var scenarioFolder: URL {
+        URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL
+    }
+
+    /// Reads, inspects and encodes a canned image once. Paths are relative to the scenario's
+    /// folder and may not leave it, neither with `..` nor through a symbolic link.
+    mutating func cannedImage(_ written: String, at node: Node) -> CannedImage? {
+        guard !written.hasPrefix("/") else {
+            log.report("image path '\(written)' is absolute; image paths are relative to the scenario's folder", at: node)
+            return nil
+        }
+        let folder = scenarioFolder
+        let lexical = folder.appendingPathComponent(written).standardizedFileURL
+        guard Self.isInside(lexical.path, folder: folder.path) else {
+            log.report("image path '\(written)' escapes the scenario folder", at: node)
+            return nil
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: lexical.path, isDirectory: &isDirectory) else {
+            log.report("image file '\(written)' not found (looked for \(lexical.path))", at: node)
+            return nil
+        }
+        let resolved = lexical.resolvingSymlinksInPath()
+        guard Self.isInside(resolved.path, folder: folder.resolvingSymlinksInPath().path) else {
+            log.report("image path '\(written)' escapes the scenario folder through a symbolic link", at: node)
+            return nil
+        }
+        guard !isDirectory.boolValue else {
+            log.report("image path '\(written)' is a folder, not an image file", at: node)
+            return nil
+        }
+        if let cached = imageCache[resolved.path] {
+            return CannedImage(path: written, image: cached.image, info: cached.info)
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: resolved.path)[.size] as? Int) ?? 0
+        guard size <= Self.maximumImageBytes else {
+            log.report("image file '\(written)' is \(size) bytes; canned images may have at most \(Self.maximumImageBytes) bytes (50 MiB)", at: node)
+            return nil
+        }
+        guard let data = FileManager.default.contents(atPath: resolved.path) else {
+            log.report("cannot read image file '\(written)' (permission denied?)", at: node)
+            return nil
+        }
+        let bytes = [UInt8](data)
+        let info: ImageInfo
+        do {
+            info = try ImageInspector.inspect(bytes)
+        } catch {
+            log.report("image file '\(written)' cannot be served: \(error.description)", at: node)
+            return nil
+        }
+        let image = EncodedImage(bytes: bytes, format: info.format, width: info.width, height: info.height)
+        imageCache[resolved.path] = (image, info)
+        return CannedImage(path: written, image: image, info: info)
+    }
+
+    static func isInside(_ path: String, folder: String) -> Bool {
+        folder == "/" ? path.hasPrefix("/") : path.hasPrefix(folder + "/")
+    }
+}

@@ -1,0 +1,202 @@
+"""Scenario files as a user scripts them, seen through real clients (issue: scenario engine)."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import subprocess
+import time
+
+import openai
+import pytest
+import requests
+from openai import OpenAI
+
+from mock_process import binary_path
+from support import AUTH, JSON_HEADERS, KEY, TIMEOUT
+
+FLAKY = """
+version: 1
+name: flaky
+rules:
+  - name: flaky-then-ok
+    when: { endpoint: generations }
+    sequence:
+      - { error: server_error }
+      - { error: rate_limit_exceeded, headers: { retry-after-ms: "50" } }
+      - { images: generated }
+"""
+
+RATE_LIMITED = """
+version: 1
+name: limited
+organization: org-suite
+rate_limits:
+  requests_per_minute: 5
+"""
+
+FAULTS = """
+version: 1
+name: faults
+rules:
+  - { name: reset, when: { prompt: reset }, fault: { kind: connection_reset } }
+  - { name: empty, when: { prompt: empty }, fault: { kind: empty_response } }
+  - { name: truncated, when: { prompt: truncated }, fault: { kind: truncated_body } }
+  - { name: slow, when: { prompt: slow }, fault: { kind: slow_body, bytes: 2000, interval_ms: 100 } }
+"""
+
+
+def write(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def generate(base_url: str, prompt: str, **extra) -> requests.Response:
+    body = {"model": "gpt-image-1.5", "prompt": prompt, "quality": "low", **extra}
+    return requests.post(f"{base_url}/v1/images/generations", headers=JSON_HEADERS, json=body, timeout=TIMEOUT)
+
+
+def journal(base_url: str, **params) -> list[dict]:
+    resp = requests.get(f"{base_url}/__admin/requests", params=params, timeout=TIMEOUT)
+    assert resp.status_code == 200
+    return resp.json()["requests"]
+
+
+def test_sdk_retries_through_500_and_429_to_success(mock_factory, tmp_path):
+    server = mock_factory("--scenario", str(write(tmp_path, "flaky.yaml", FLAKY)))
+    with OpenAI(base_url=server.api_base, api_key=KEY, max_retries=2, timeout=TIMEOUT) as client:
+        started = time.monotonic()
+        result = client.images.generate(model="gpt-image-1.5", prompt="otter", quality="low", size="1024x1024")
+        elapsed = time.monotonic() - started
+    assert len(result.data) == 1 and result.data[0].b64_json
+    entries = journal(server.base_url, endpoint="generations")
+    assert [e["status"] for e in entries] == [500, 429, 200]
+    assert all(e["rule"] == "flaky-then-ok" for e in entries)
+    assert elapsed < 5  # the 429 asked for 50 ms, the 500 for the SDK's short backoff
+
+
+def test_sixth_request_in_a_minute_is_refused_with_the_contract_429(mock_factory, tmp_path):
+    server = mock_factory("--scenario", str(write(tmp_path, "limited.yaml", RATE_LIMITED)))
+    remaining = []
+    for _ in range(5):
+        resp = generate(server.base_url, "x")
+        assert resp.status_code == 200
+        assert resp.headers["x-ratelimit-limit-requests"] == "5"
+        remaining.append(resp.headers["x-ratelimit-remaining-requests"])
+    assert remaining == ["4", "3", "2", "1", "0"]
+    refused = generate(server.base_url, "x")
+    assert refused.status_code == 429
+    assert refused.content == (
+        b'{\n  "error": {\n    "message": "Rate limit exceeded for requests per minute in organization org-suite. '
+        b'Limit: 5/1min. Current: 6/1min. Please visit https://platform.openai.com/docs/guides/rate-limits to learn how to '
+        b'increase your rate limit.",\n    "type": "requests",\n    "param": null,\n    "code": "rate_limit_exceeded"\n  }\n}\n'
+    )
+    assert int(refused.headers["retry-after"]) >= 1
+    assert 1 <= int(refused.headers["retry-after-ms"]) <= 12000
+    assert refused.headers["x-ratelimit-remaining-requests"] == "0"
+    # The SDK sees a RateLimitError it would retry after retry-after-ms.
+    with OpenAI(base_url=server.api_base, api_key=KEY, max_retries=0, timeout=TIMEOUT) as client:
+        with pytest.raises(openai.RateLimitError) as info:
+            client.images.generate(model="gpt-image-1.5", prompt="x", quality="low")
+    assert info.value.code == "rate_limit_exceeded"
+
+
+def raw_post(port: int, prompt: str) -> bytes:
+    body = json.dumps({"model": "gpt-image-1.5", "prompt": prompt, "quality": "low"}).encode()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(
+            b"POST /v1/images/generations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n"
+            b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body
+        )
+        chunks = []
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+
+
+def test_each_fault_as_a_client_sees_it_and_the_next_request_is_served(mock_factory, tmp_path):
+    server = mock_factory("--scenario", str(write(tmp_path, "faults.yaml", FAULTS)))
+    with pytest.raises(requests.exceptions.ConnectionError):
+        generate(server.base_url, "reset")
+    assert raw_post(server.port, "reset") == b""
+
+    empty = raw_post(server.port, "empty")
+    assert empty.startswith(b"HTTP/1.1 200") and empty.endswith(b"\r\n\r\n")
+    with pytest.raises((requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError)):
+        generate(server.base_url, "empty").json()
+
+    with pytest.raises((requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError, http.client.IncompleteRead)):
+        generate(server.base_url, "truncated").content
+
+    started = time.monotonic()
+    slow = generate(server.base_url, "slow")
+    elapsed = time.monotonic() - started
+    assert slow.status_code == 200
+    slices = (len(slow.content) + 1999) // 2000
+    assert elapsed >= 0.1 * (slices - 1) * 0.9
+    assert slow.json()["data"][0]["b64_json"]
+
+    assert generate(server.base_url, "normal").status_code == 200
+    faults = {e["rule"]: e["fault"] for e in journal(server.base_url) if e["rule"]}
+    assert faults == {"reset": "connection_reset", "empty": "empty_response", "truncated": "truncated_body", "slow": "slow_body"}
+
+
+def test_watch_reloads_and_an_invalid_edit_keeps_the_previous_scenario(mock_factory, tmp_path):
+    path = write(tmp_path, "live.yaml", "version: 1\nname: first\nrules:\n  - { name: down, respond: { error: overloaded } }\n")
+    server = mock_factory("--scenario", str(path), "--watch")
+    assert generate(server.base_url, "x").status_code == 503
+    time.sleep(1.1)  # modification times have a coarse grain on some filesystems
+    path.write_text("version: 1\nname: second\nrules:\n  - { name: up, respond: { images: generated } }\n")
+    deadline = time.monotonic() + 5
+    while generate(server.base_url, "x").status_code != 200:
+        assert time.monotonic() < deadline, "the edit was not picked up"
+        time.sleep(0.2)
+    time.sleep(1.1)
+    path.write_text("version: 1\nrules:\n  - { name: broken, respond: { error: no_such_error } }\n")
+    time.sleep(1.5)
+    assert generate(server.base_url, "x").status_code == 200
+    assert "no_such_error" in server.stderr()
+
+
+def test_admin_api_rejects_an_invalid_scenario_and_keeps_the_old_one(mock_factory):
+    server = mock_factory()
+    bad = requests.post(f"{server.base_url}/__admin/scenario", data="version: 1\nrules: [{ name: x, respond: { error: nope } }]\n", timeout=TIMEOUT)
+    assert bad.status_code == 400
+    assert bad.json()["error"]["type"] == "invalid_scenario"
+    assert any("nope" in p for p in bad.json()["error"]["problems"])
+    good = requests.post(f"{server.base_url}/__admin/scenario", data="version: 1\nname: posted\nrules: [{ name: all, respond: { error: server_error } }]\n", timeout=TIMEOUT)
+    assert good.status_code == 200
+    assert generate(server.base_url, "x").status_code == 500
+    assert requests.post(f"{server.base_url}/__admin/reset", timeout=TIMEOUT).json()["reset"] == ["journal", "sequences", "buckets"]
+    assert journal(server.base_url) == []
+    health = requests.get(f"{server.base_url}/__admin/health", timeout=TIMEOUT).json()
+    assert health["scenario"] == "posted"
+
+
+def test_admin_token_is_required_beyond_loopback(tmp_path):
+    proc = subprocess.Popen([str(binary_path()), "serve", "--host", "0.0.0.0", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        line = proc.stdout.readline().decode()
+        port = int(line.rsplit(":", 1)[1])
+        assert requests.get(f"http://127.0.0.1:{port}/__admin/health", timeout=TIMEOUT).status_code == 403
+        assert requests.post(f"http://127.0.0.1:{port}/v1/images/generations", headers=JSON_HEADERS,
+                             json={"model": "gpt-image-2", "prompt": "x", "n": 0}, timeout=TIMEOUT).status_code == 400
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_validate_reports_problems_with_location_and_exit_status(tmp_path):
+    good = write(tmp_path, "good.yaml", FLAKY)
+    bad = write(tmp_path, "bad.yaml", "version: 1\nrules:\n  - name: x\n    respnd: { error: server_error }\n")
+    ok = subprocess.run([str(binary_path()), "validate", str(good)], capture_output=True, text=True, timeout=30)
+    assert ok.returncode == 0 and ok.stdout == f"{good}: ok (1 rule)\n"
+    failed = subprocess.run([str(binary_path()), "validate", str(bad)], capture_output=True, text=True, timeout=30)
+    assert failed.returncode == 1
+    assert f"{bad}:4:5: error:" in failed.stderr
+    assert "respond" in failed.stderr  # the suggestion
+    assert "    respnd: { error: server_error }\n    ^" in failed.stderr

@@ -197,6 +197,18 @@ struct ScenarioGalleryTests {
             """)
     }
 
+    @Test func defaultYAMLSpellsOutTheEngineDefaults() throws {
+        let scenario = try ScenarioLoader.load(path: galleryFolder.appendingPathComponent("default.yaml").path)
+        let defaults = MockConfiguration()
+        #expect(scenario.errorStyle == defaults.errorStyle)
+        #expect(scenario.requireModel == defaults.validation.requireModel)
+        #expect(scenario.apiKeys == defaults.apiKeys)
+        #expect(scenario.imageURLLifetimeSeconds == defaults.imageURLLifetimeSeconds)
+        #expect(scenario.organization == defaults.organization)
+        #expect(scenario.latency == .fixed(milliseconds: 0) && defaults.fixedLatency == .zero)
+        #expect(scenario.asOf == nil && scenario.seed == nil && scenario.rateLimits == nil && scenario.rules.isEmpty)
+    }
+
     @Test func aCannedFileNamedTwiceIsReadOnce() throws {
         let scenario = try ScenarioLoader.load(path: galleryFolder.appendingPathComponent("everything.yaml").path)
         guard case .sequence(let steps, _, _) = scenario.rules[1].action, case .images(.canned(let images), _) = steps[2] else {

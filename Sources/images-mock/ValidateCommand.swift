@@ -11,10 +11,6 @@ struct Validate: ParsableCommand {
     @Argument(help: ArgumentHelp("Scenario files to check.", valueName: "file"))
     var files: [String]
 
-    func validate() throws {
-        if files.isEmpty { throw ValidationError("give at least one scenario file") }
-    }
-
     func run() throws {
         var failed = false
         for file in files {

@@ -66,7 +66,9 @@ final class ServerCore: Sendable {
 
     func handle(connection: OpaquePointer, method: String, target: String, upload: UnsafeRawBufferPointer?, uploadSize: UnsafeMutablePointer<Int>, slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> MHD_Result {
         guard let existing = slot.pointee else {
-            let context = RequestContext(intake: engine.makeIntake(method: method, target: target, headers: readHeaders(connection)))
+            let query = readQuery(connection)
+            let fullTarget = query.isEmpty ? target : "\(target)?\(query)"
+            let context = RequestContext(intake: engine.makeIntake(method: method, target: fullTarget, headers: readHeaders(connection)))
             slot.pointee = Unmanaged.passRetained(context).toOpaque()
             inFlight.add(1, ordering: .relaxed)
             // A declared length over the limit is refused before any body byte (and before 100-continue).
@@ -223,6 +225,20 @@ final class ServerCore: Sendable {
     }
 
     // MARK: - libmicrohttpd calls
+
+    /// libmicrohttpd passes the path alone and has already split and decoded the query; it is
+    /// rebuilt here, re-encoded, so the engine sees the target as the client sent it.
+    private func readQuery(_ connection: OpaquePointer) -> String {
+        let collector = HeaderCollector()
+        _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, Trampolines.headerIterator, Unmanaged.passUnretained(collector).toOpaque())
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+")
+        return collector.headers.map { field in
+            let name = field.name.addingPercentEncoding(withAllowedCharacters: allowed) ?? field.name
+            let value = field.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? field.value
+            return "\(name)=\(value)"
+        }.joined(separator: "&")
+    }
 
     private func readHeaders(_ connection: OpaquePointer) -> HTTPHeaders {
         let collector = HeaderCollector()

@@ -147,7 +147,8 @@ public final class MockEngine: Sendable {
             return Decision(plan: ResponsePlan(response: preflight(request)))
         }
         let style = behaviour.errorStyle
-        let endpoint = Endpoint.allCases.first { $0.path == request.path }
+        // Only a POST to an endpoint's path is a call of that endpoint (a GET there is a 404).
+        let endpoint = request.method == "POST" ? Endpoint.allCases.first { $0.path == request.path } : nil
         var entry = JournalEntry(requestID: requestID, time: clock.now(), method: request.method, path: request.path, endpoint: endpoint, status: 0)
         func finish(_ plan: ResponsePlan, extra: HTTPHeaders = HTTPHeaders()) -> Decision {
             Decision(plan: plan, extraHeaders: extra, journalEntry: entry)
@@ -303,8 +304,7 @@ public final class MockEngine: Sendable {
     /// Unknown route or wrong method (contract rows 30, 30a, 31; design: envelope by default, bare 404 from 2026-08-29).
     private func notFound(_ request: HTTPRequest, behaviour: Behaviour) -> APIError {
         if let asOf = behaviour.validation.asOf, asOf >= timeline.bareNotFoundFrom { return .bareNotFound }
-        let target = request.query.map { "\(request.path)?\($0)" } ?? request.path
-        var error = APIError(status: 404, message: "Invalid URL (\(request.method) \(target))")
+        var error = APIError(status: 404, message: "Invalid URL (\(request.method) \(request.path))")
         let normalized = request.path.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         if Endpoint.allCases.contains(where: { $0.path == request.path }) {
             error.diagnosis = "\(request.path) only answers POST."

@@ -11,7 +11,7 @@ build:
 	swift build --explicit-target-dependency-import-check error
 
 release:
-	swift build -c release --product images-mock
+	swift build -c release --product images-mock --static-swift-stdlib
 
 bench:
 	Benchmarks/run.sh

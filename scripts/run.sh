@@ -6,5 +6,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 scripts/setup.sh
-swift build -c release --product images-mock >&2
+# A static standard library starts ~40 % faster (Benchmarks/README.md).
+swift build -c release --product images-mock --static-swift-stdlib >&2
 exec .build/release/images-mock serve "$@"

@@ -35,11 +35,11 @@ public struct Authenticator: Sendable {
 
     /// `Bearer KEY`, or Basic auth with a blank user name and the key as password.
     static func key(from header: String?) -> String? {
-        guard let header = header?.trimmingCharacters(in: .whitespaces) else { return nil }
+        guard let header = header?.trimmedSpacesAndTabs() else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2 else { return nil }
         let scheme = parts[0].lowercased()
-        let credentials = parts[1].trimmingCharacters(in: .whitespaces)
+        let credentials = String(parts[1].trimmedSpacesAndTabs())
         if scheme == "bearer" { return credentials }
         if scheme == "basic", let data = Data(base64Encoded: credentials), let pair = String(data: data, encoding: .utf8),
             pair.hasPrefix(":")
@@ -51,7 +51,7 @@ public struct Authenticator: Sendable {
 
     private static func diagnoseMissing(_ header: String?) -> String {
         guard let header else { return "The request has no Authorization header. Send 'Authorization: Bearer <any key>' (any non-empty key works unless the mock was started with --api-key)." }
-        if header.trimmingCharacters(in: .whitespaces).lowercased() == "bearer" {
+        if header.trimmedSpacesAndTabs().lowercased() == "bearer" {
             return "The Authorization header says 'Bearer' but carries no key; is the environment variable holding your key empty?"
         }
         return "The Authorization header is not 'Bearer <key>' (nor Basic auth with a blank user name)."

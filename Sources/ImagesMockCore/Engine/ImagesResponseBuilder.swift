@@ -95,7 +95,11 @@ struct ImagesResponseBuilder: Sendable {
             return .object(JSONObject(members))
         }
         let body: JSONValue = .object(JSONObject([("created", .number(JSONNumber(created))), ("data", .array(data))]))
-        return JSONWriter.render(body, layout: .pretty, trailingNewline: true)
+        let capacity = items.reduce(512 + (revisedPrompt?.utf8.count ?? 0) * items.count) { total, item in
+            if case .base64(let bytes) = item { return total + bytes.count + 64 }
+            return total + 160
+        }
+        return JSONWriter.render(body, layout: .pretty, trailingNewline: true, capacity: capacity)
     }
 
     func gptBody(created: Int, images: [EncodedImage], output: ResolvedOutput, usage: JSONValue, safetyIdentifier: String?) -> [UInt8] {
@@ -109,7 +113,8 @@ struct ImagesResponseBuilder: Sendable {
             ("usage", usage),
         ]
         if let safetyIdentifier { members.append(("safety_identifier", .string(safetyIdentifier))) }
-        return JSONWriter.render(.object(JSONObject(members)), layout: .pretty, trailingNewline: true)
+        let capacity = images.reduce(1024) { $0 + $1.base64.count + 64 }
+        return JSONWriter.render(.object(JSONObject(members)), layout: .pretty, trailingNewline: true, capacity: capacity)
     }
 
     /// dall-e-3 rewrites prompts; the mock's rewrite is deterministic and recognisably derived.

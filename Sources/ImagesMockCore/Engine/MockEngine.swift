@@ -178,8 +178,6 @@ public final class MockEngine: Sendable {
             parsed = .failure(error)
             verdict = .failure(error)
         }
-        if case .success(let parameters) = parsed { record(parameters, in: &entry) }
-        if case .success(let valid) = verdict { record(valid, in: &entry) }
         guard let endpoint, case .success(let parameters) = parsed else {
             // Unknown routes and unreadable bodies: no rule can apply.
             if case .failure(let error) = verdict { return finish(ResponsePlan(response: error.response(style: style))) }
@@ -200,6 +198,8 @@ public final class MockEngine: Sendable {
 
         let input = MatchInput(endpoint: endpoint, parameters: parameters, headers: request.headers, key: key,
                                defaultModel: (try? verdict.get())?.model.id)
+        record(parameters, texts: input.params, in: &entry)
+        if case .success(let valid) = verdict { record(valid, in: &entry) }
         let rules = behaviour.scenario.rules
         let validRequest = (try? verdict.get()) != nil
         switch behaviour.matcher.match(input, eligible: { validRequest || !rules[$0].validate }) {
@@ -277,15 +277,14 @@ public final class MockEngine: Sendable {
         return total.intValue ?? 0
     }
 
-    private func record(_ parameters: RequestParameters, in entry: inout JournalEntry) {
+    private func record(_ parameters: RequestParameters, texts: [String: String], in entry: inout JournalEntry) {
         for item in parameters.entries {
-            switch item.value {
-            case .files(let files):
+            if case .files(let files) = item.value {
                 for file in files {
                     entry.files.append(JournalEntry.FileSummary(field: file.fieldName, filename: file.filename, contentType: file.contentType, bytes: file.bytes.count))
                 }
-            default:
-                let text = MatchInput(endpoint: .generations, parameters: RequestParameters(form: parameters.form, entries: [item]), headers: HTTPHeaders(), key: nil, defaultModel: nil).params[item.name] ?? ""
+            } else {
+                let text = texts[item.name] ?? ""
                 entry.parameters.append((item.name, text.count > JournalEntry.maximumValueLength ? String(text.prefix(JournalEntry.maximumValueLength)) + "…" : text))
             }
         }
@@ -399,10 +398,11 @@ public final class MockEngine: Sendable {
     // MARK: - Success
 
     /// Where image URLs point: the configured public URL, else the host the client used.
+    private static let hostCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]_".utf8)
+
     func baseURL(for request: HTTPRequest) -> String {
         if let configured = configuration.publicBaseURL { return configured }
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]_")
-        if let host = request.headers["host"], !host.isEmpty, host.count < 256, host.allSatisfy(allowed.contains) {
+        if let host = request.headers["host"], !host.isEmpty, host.utf8.count < 256, host.utf8.allSatisfy(Self.hostCharacters.contains) {
             return "http://\(host)"
         }
         return "http://127.0.0.1"
@@ -538,13 +538,13 @@ public struct MediaType: Sendable, Equatable {
     public let parameters: [(name: String, value: String)]
 
     public init?(_ header: String?) {
-        guard let header, !header.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        guard let header, !header.trimmedSpacesAndTabs().isEmpty else { return nil }
         let pieces = header.split(separator: ";", omittingEmptySubsequences: false)
-        essence = pieces[0].trimmingCharacters(in: .whitespaces).lowercased()
+        essence = pieces[0].trimmedSpacesAndTabs().lowercased()
         parameters = pieces.dropFirst().compactMap { piece in
             guard let equals = piece.firstIndex(of: "=") else { return nil }
-            let name = piece[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            var value = piece[piece.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            let name = piece[..<equals].trimmedSpacesAndTabs().lowercased()
+            var value = String(piece[piece.index(after: equals)...].trimmedSpacesAndTabs())
             if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
             return (name, value)
         }

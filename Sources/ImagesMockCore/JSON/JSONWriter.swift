@@ -8,9 +8,10 @@ public enum JSONWriter {
     }
 
     /// - Parameter asciiOnly: escape every non-ASCII scalar as `\uXXXX`, as `json.dumps` does by default.
-    public static func render(_ value: JSONValue, layout: Layout = .pretty, asciiOnly: Bool = true, trailingNewline: Bool = false) -> [UInt8] {
+    /// - Parameter capacity: bytes to reserve up front (a body carrying base64 images knows its size).
+    public static func render(_ value: JSONValue, layout: Layout = .pretty, asciiOnly: Bool = true, trailingNewline: Bool = false, capacity: Int = 256) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(256)
+        output.reserveCapacity(capacity)
         write(value, into: &output, layout: layout, asciiOnly: asciiOnly, indent: 0)
         if trailingNewline { output.append(0x0A) }
         return output

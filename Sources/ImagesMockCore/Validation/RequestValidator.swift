@@ -279,11 +279,12 @@ public struct RequestValidator: Sendable {
         return messages.invalidValue(name, value: text, supported: spec.values ?? [])
     }
 
-    private func requireString(_ value: ParameterValue, named name: String, expected: String) throws(APIError) -> String {
+    /// `expected` is only built when the value is wrong (enum lists are long texts).
+    private func requireString(_ value: ParameterValue, named name: String, expected: @autoclosure () -> String) throws(APIError) -> String {
         switch value {
         case .json(.string(let text)), .formText(let text): return text
-        case .json(let other): throw messages.invalidType(name, expected: expected, schemaType: "string", got: other)
-        case .files: throw messages.invalidType(name, expected: expected, schemaType: "string", gotDescription: value.typeDescription)
+        case .json(let other): throw messages.invalidType(name, expected: expected(), schemaType: "string", got: other)
+        case .files: throw messages.invalidType(name, expected: expected(), schemaType: "string", gotDescription: value.typeDescription)
         }
     }
 
@@ -294,7 +295,7 @@ public struct RequestValidator: Sendable {
         case .json(let other):
             throw messages.invalidType(name, expected: "an integer", schemaType: "integer", got: other)
         case .formText(let text):
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let trimmed = String(text.trimmedSpacesAndTabs())
             guard !trimmed.isEmpty, case .number(let number)? = try? JSONParser.parse(trimmed), number.isInteger else {
                 throw messages.unconvertibleText(name, expected: "an integer", text: text, schemaType: "integer")
             }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The three image endpoints.
 public enum Endpoint: String, Sendable, CaseIterable, Codable {
     case generations, edits, variations
@@ -13,8 +11,8 @@ public enum BodyForm: String, Sendable, Codable {
 }
 
 /// One parameter's rules for one model and endpoint, as written in the catalog.
-public struct ParameterSpec: Sendable, Equatable, Decodable {
-    public enum Kind: String, Sendable, Decodable {
+public struct ParameterSpec: Sendable, Equatable {
+    public enum Kind: String, Sendable {
         case string, integer, boolean, any, object, file
         case enumeration = "enum"
         /// `WIDTHxHEIGHT` with edge, multiple, aspect and pixel limits (gpt-image-2 family).
@@ -24,7 +22,7 @@ public struct ParameterSpec: Sendable, Equatable, Decodable {
     }
 
     /// Replaces the generic `invalid_value` answer for this parameter (dall-e-3's sizes).
-    public struct InvalidValueOverride: Sendable, Equatable, Decodable {
+    public struct InvalidValueOverride: Sendable, Equatable {
         public var message: String
         public var code: String?
         public var param: String?
@@ -70,58 +68,61 @@ public struct ParameterSpec: Sendable, Equatable, Decodable {
     /// Another file parameter whose (first) image must have the same dimensions.
     public var sameSizeAs: String?
 
-    enum CodingKeys: String, CodingKey {
-        case kind, required, values, minLength, maxLength, min, max, mustEqual, invalidValue, legacyMaxLengthMessage,
-            requires, forms, multipleOf, maxEdge, minPixels, maxPixels, maxAspectRatio, array, maxFiles, mimeTypes,
-            maxBytes, requiresAlpha, excludes, formats, requireSquare, modes, modesWaivedBy, sameSizeAs
-        case defaultValue = "default"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        kind = try container.decode(Kind.self, forKey: .kind)
-        required = try container.decodeIfPresent(Bool.self, forKey: .required) ?? false
-        if let text = try? container.decodeIfPresent(String.self, forKey: .defaultValue) {
-            defaultValue = .string(text)
-        } else if let number = try? container.decodeIfPresent(Int.self, forKey: .defaultValue) {
-            defaultValue = .number(JSONNumber(number))
-        } else if let flag = try? container.decodeIfPresent(Bool.self, forKey: .defaultValue) {
-            defaultValue = .bool(flag)
+    init(reading object: CatalogReader.Object) throws(ModelCatalog.LoadError) {
+        guard let kind = Kind(rawValue: try object.string("kind")) else {
+            throw ModelCatalog.LoadError(message: "model catalog: \(object.path).kind '\(try object.string("kind"))' is not a parameter kind")
         }
-        values = try container.decodeIfPresent([String].self, forKey: .values)
-        minLength = try container.decodeIfPresent(Int.self, forKey: .minLength)
-        maxLength = try container.decodeIfPresent(Int.self, forKey: .maxLength)
-        min = try container.decodeIfPresent(Int.self, forKey: .min)
-        max = try container.decodeIfPresent(Int.self, forKey: .max)
-        mustEqual = try container.decodeIfPresent(Int.self, forKey: .mustEqual)
-        invalidValue = try container.decodeIfPresent(InvalidValueOverride.self, forKey: .invalidValue)
-        legacyMaxLengthMessage = try container.decodeIfPresent(String.self, forKey: .legacyMaxLengthMessage)
-        requires = try container.decodeIfPresent([String: [String]].self, forKey: .requires)
-        forms = try container.decodeIfPresent([BodyForm].self, forKey: .forms)
-        multipleOf = try container.decodeIfPresent(Int.self, forKey: .multipleOf)
-        maxEdge = try container.decodeIfPresent(Int.self, forKey: .maxEdge)
-        minPixels = try container.decodeIfPresent(Int.self, forKey: .minPixels)
-        maxPixels = try container.decodeIfPresent(Int.self, forKey: .maxPixels)
-        maxAspectRatio = try container.decodeIfPresent(Double.self, forKey: .maxAspectRatio)
-        array = try container.decodeIfPresent(Bool.self, forKey: .array)
-        maxFiles = try container.decodeIfPresent(Int.self, forKey: .maxFiles)
-        mimeTypes = try container.decodeIfPresent([String].self, forKey: .mimeTypes)
-        maxBytes = try container.decodeIfPresent(Int.self, forKey: .maxBytes)
-        requiresAlpha = try container.decodeIfPresent(Bool.self, forKey: .requiresAlpha)
-        excludes = try container.decodeIfPresent([String].self, forKey: .excludes)
-        formats = try container.decodeIfPresent([String].self, forKey: .formats)
-        requireSquare = try container.decodeIfPresent(Bool.self, forKey: .requireSquare)
-        modes = try container.decodeIfPresent([String].self, forKey: .modes)
-        modesWaivedBy = try container.decodeIfPresent(String.self, forKey: .modesWaivedBy)
-        sameSizeAs = try container.decodeIfPresent(String.self, forKey: .sameSizeAs)
+        self.kind = kind
+        required = try object.optionalBool("required") ?? false
+        switch object.value("default") {
+        case .string(let text)?: defaultValue = .string(text)
+        case .number(let number)?: defaultValue = .number(number)
+        case .bool(let flag)?: defaultValue = .bool(flag)
+        default: defaultValue = nil
+        }
+        values = try object.optionalStrings("values")
+        minLength = try object.optionalInt("minLength")
+        maxLength = try object.optionalInt("maxLength")
+        min = try object.optionalInt("min")
+        max = try object.optionalInt("max")
+        mustEqual = try object.optionalInt("mustEqual")
+        if let override = try object.optionalObject("invalidValue") {
+            invalidValue = InvalidValueOverride(message: try override.string("message"), code: try override.optionalString("code"), param: try override.optionalString("param"))
+        }
+        legacyMaxLengthMessage = try object.optionalString("legacyMaxLengthMessage")
+        if let requirements = try object.optionalObject("requires") {
+            var result: [String: [String]] = [:]
+            for key in requirements.keys { result[key] = try requirements.strings(key) }
+            requires = result
+        }
+        forms = try object.optionalStrings("forms")?.map { (name: String) throws(ModelCatalog.LoadError) -> BodyForm in
+            guard let form = BodyForm(rawValue: name) else { throw ModelCatalog.LoadError(message: "model catalog: \(object.path).forms has unknown form '\(name)'") }
+            return form
+        }
+        multipleOf = try object.optionalInt("multipleOf")
+        maxEdge = try object.optionalInt("maxEdge")
+        minPixels = try object.optionalInt("minPixels")
+        maxPixels = try object.optionalInt("maxPixels")
+        maxAspectRatio = try object.optionalDouble("maxAspectRatio")
+        array = try object.optionalBool("array")
+        maxFiles = try object.optionalInt("maxFiles")
+        mimeTypes = try object.optionalStrings("mimeTypes")
+        maxBytes = try object.optionalInt("maxBytes")
+        requiresAlpha = try object.optionalBool("requiresAlpha")
+        excludes = try object.optionalStrings("excludes")
+        formats = try object.optionalStrings("formats")
+        requireSquare = try object.optionalBool("requireSquare")
+        modes = try object.optionalStrings("modes")
+        modesWaivedBy = try object.optionalString("modesWaivedBy")
+        sameSizeAs = try object.optionalString("sameSizeAs")
     }
 
     public func accepts(form: BodyForm) -> Bool { forms?.contains(form) ?? true }
 }
 
 /// How a model's successful answers look.
-public struct ResponseProfile: Sendable, Equatable, Decodable {
-    public enum Kind: String, Sendable, Decodable {
+public struct ResponseProfile: Sendable, Equatable {
+    public enum Kind: String, Sendable {
         /// `url` or `b64_json` items, PNG only (DALL·E).
         case dalle
         /// `b64_json` items plus the resolved echo fields and `usage`.
@@ -134,6 +135,21 @@ public struct ResponseProfile: Sendable, Equatable, Decodable {
     public var outputTokensDetails: Bool?
     /// What `auto` resolves to in the answer's echo fields, per parameter.
     public var resolvedAuto: [String: String]?
+
+    init(reading object: CatalogReader.Object) throws(ModelCatalog.LoadError) {
+        guard let kind = Kind(rawValue: try object.string("kind")) else {
+            throw ModelCatalog.LoadError(message: "model catalog: \(object.path).kind is not 'dalle' or 'gpt'")
+        }
+        self.kind = kind
+        revisedPrompt = try object.optionalBool("revisedPrompt")
+        outputFormat = try object.optionalString("outputFormat")
+        outputTokensDetails = try object.optionalBool("outputTokensDetails")
+        if let autos = try object.optionalObject("resolvedAuto") {
+            var result: [String: String] = [:]
+            for key in autos.keys { result[key] = try autos.string(key) }
+            resolvedAuto = result
+        }
+    }
 }
 
 /// One model id with everything the validator and the responder need.
@@ -157,11 +173,18 @@ public struct ModelDescriptor: Sendable, Equatable {
 }
 
 /// Dates at which the API's surface changed (contract §0.3).
-public struct APITimeline: Sendable, Equatable, Decodable {
+public struct APITimeline: Sendable, Equatable {
     public var modelRequiredFrom: CalendarDate
     public var jsonEditsFrom: CalendarDate
     public var variationsRetiredFrom: CalendarDate
     public var bareNotFoundFrom: CalendarDate
+
+    init(reading object: CatalogReader.Object) throws(ModelCatalog.LoadError) {
+        modelRequiredFrom = try object.date("modelRequiredFrom")
+        jsonEditsFrom = try object.date("jsonEditsFrom")
+        variationsRetiredFrom = try object.date("variationsRetiredFrom")
+        bareNotFoundFrom = try object.date("bareNotFoundFrom")
+    }
 }
 
 /// Every model the mock knows, loaded from the `models.json` resource (or a scenario's override).
@@ -196,99 +219,83 @@ public struct ModelCatalog: Sendable, Equatable {
         models.values.sorted { ($0.released ?? CalendarDate("1970-01-01")!, $0.id) < ($1.released ?? CalendarDate("1970-01-01")!, $1.id) }
     }
 
-    public static func load(from bytes: [UInt8]) throws -> ModelCatalog {
-        let file: CatalogFile
+    /// Reads a catalog document. Read with the mock's own JSON parser: Foundation's JSONDecoder
+    /// cost 2 ms of every start (Benchmarks/README.md).
+    public static func load(from bytes: [UInt8]) throws(LoadError) -> ModelCatalog {
+        let root: CatalogReader.Object
         do {
-            file = try JSONDecoder().decode(CatalogFile.self, from: Data(bytes))
+            guard case .object(let object) = try JSONParser.parse(bytes) else { throw LoadError(message: "model catalog: the document is not an object") }
+            root = CatalogReader.Object(object, path: "catalog")
+        } catch let error as JSONParser.SyntaxError {
+            throw LoadError(message: "model catalog: \(error)")
+        } catch let error as LoadError {
+            throw error
         } catch {
             throw LoadError(message: "model catalog: \(error)")
         }
+        let profiles = try root.object("profiles")
         var resolvedProfiles: [String: ResolvedProfile] = [:]
-        func resolve(_ name: String, chain: [String]) throws -> ResolvedProfile {
+        func endpoints(_ object: CatalogReader.Object) throws(LoadError) -> [Endpoint: [String: ParameterSpec]] {
+            var result: [Endpoint: [String: ParameterSpec]] = [:]
+            for key in object.keys {
+                guard let endpoint = Endpoint(rawValue: key) else { throw LoadError(message: "model catalog: unknown endpoint '\(key)' in \(object.path)") }
+                let parameters = try object.object(key)
+                var specs: [String: ParameterSpec] = [:]
+                for name in parameters.keys { specs[name] = try ParameterSpec(reading: try parameters.object(name)) }
+                result[endpoint] = specs
+            }
+            return result
+        }
+        func resolve(_ name: String, chain: [String]) throws(LoadError) -> ResolvedProfile {
             if let done = resolvedProfiles[name] { return done }
             guard !chain.contains(name) else { throw LoadError(message: "model catalog: profile inheritance cycle \((chain + [name]).joined(separator: " -> "))") }
-            guard let profile = file.profiles[name] else { throw LoadError(message: "model catalog: unknown profile '\(name)'") }
+            guard profiles.keys.contains(name) else { throw LoadError(message: "model catalog: unknown profile '\(name)'") }
+            let profile = try profiles.object(name)
             var result: ResolvedProfile
-            if let parent = profile.extends {
+            if let parent = try profile.optionalString("extends") {
                 result = try resolve(parent, chain: chain + [name])
             } else {
-                guard let endpoints = profile.endpoints, let response = profile.response else {
+                guard let own = try profile.optionalObject("endpoints"), let response = try profile.optionalObject("response") else {
                     throw LoadError(message: "model catalog: profile '\(name)' needs 'endpoints' and 'response' or 'extends'")
                 }
-                result = ResolvedProfile(response: response, endpoints: [:])
-                for (key, parameters) in endpoints {
-                    guard let endpoint = Endpoint(rawValue: key) else { throw LoadError(message: "model catalog: unknown endpoint '\(key)' in profile '\(name)'") }
-                    result.endpoints[endpoint] = parameters
+                result = ResolvedProfile(response: try ResponseProfile(reading: response), endpoints: try endpoints(own))
+            }
+            if let response = try profile.optionalObject("response") { result.response = try ResponseProfile(reading: response) }
+            if let overrides = try profile.optionalObject("override") {
+                for (endpoint, parameters) in try endpoints(overrides) {
+                    result.endpoints[endpoint, default: [:]].merge(parameters) { _, new in new }
                 }
             }
-            if let response = profile.response { result.response = response }
-            for (key, parameters) in profile.override ?? [:] {
-                guard let endpoint = Endpoint(rawValue: key) else { throw LoadError(message: "model catalog: unknown endpoint '\(key)' in profile '\(name)'") }
-                result.endpoints[endpoint, default: [:]].merge(parameters) { _, new in new }
-            }
-            for (key, names) in profile.remove ?? [:] {
-                guard let endpoint = Endpoint(rawValue: key) else { throw LoadError(message: "model catalog: unknown endpoint '\(key)' in profile '\(name)'") }
-                for parameter in names { result.endpoints[endpoint]?[parameter] = nil }
+            if let removals = try profile.optionalObject("remove") {
+                for key in removals.keys {
+                    guard let endpoint = Endpoint(rawValue: key) else { throw LoadError(message: "model catalog: unknown endpoint '\(key)' in profile '\(name)'") }
+                    for parameter in try removals.strings(key) { result.endpoints[endpoint]?[parameter] = nil }
+                }
             }
             resolvedProfiles[name] = result
             return result
         }
         var models: [String: ModelDescriptor] = [:]
-        for entry in file.models {
-            let profile = try resolve(entry.profile, chain: [])
-            guard models[entry.id] == nil else { throw LoadError(message: "model catalog: model '\(entry.id)' is listed twice") }
-            models[entry.id] = ModelDescriptor(
-                id: entry.id, released: entry.released, retired: entry.retired, response: profile.response, endpoints: profile.endpoints)
+        for entry in try root.objects("models") {
+            let id = try entry.string("id")
+            let profile = try resolve(try entry.string("profile"), chain: [])
+            guard models[id] == nil else { throw LoadError(message: "model catalog: model '\(id)' is listed twice") }
+            models[id] = ModelDescriptor(
+                id: id, released: try entry.optionalDate("released"), retired: try entry.optionalDate("retired"),
+                response: profile.response, endpoints: profile.endpoints)
         }
-        guard models[file.defaultModel] != nil else { throw LoadError(message: "model catalog: default model '\(file.defaultModel)' is not listed") }
+        let defaultModel = try root.string("defaultModel")
+        guard models[defaultModel] != nil else { throw LoadError(message: "model catalog: default model '\(defaultModel)' is not listed") }
+        let tokens = try root.object("outputTokens")
+        var outputTokens: [String: Int] = [:]
+        for key in tokens.keys where key != "comment" { outputTokens[key] = try tokens.int(key) }
         return ModelCatalog(
-            models: models, defaultModel: file.defaultModel, timeline: file.timeline, validationOrder: file.validationOrder,
-            outputTokens: file.outputTokens.compactMapValues { $0 })
+            models: models, defaultModel: defaultModel, timeline: try APITimeline(reading: try root.object("timeline")),
+            validationOrder: try root.strings("validationOrder"), outputTokens: outputTokens)
     }
 
     private struct ResolvedProfile {
         var response: ResponseProfile
         var endpoints: [Endpoint: [String: ParameterSpec]]
-    }
-
-    private struct CatalogFile: Decodable {
-        struct Profile: Decodable {
-            var extends: String?
-            var response: ResponseProfile?
-            var endpoints: [String: [String: ParameterSpec]]?
-            var override: [String: [String: ParameterSpec]]?
-            var remove: [String: [String]]?
-        }
-        struct Model: Decodable {
-            var id: String
-            var profile: String
-            var released: CalendarDate?
-            var retired: CalendarDate?
-        }
-        var defaultModel: String
-        var timeline: APITimeline
-        var validationOrder: [String]
-        var outputTokens: [String: Int?]
-        var profiles: [String: Profile]
-        var models: [Model]
-
-        enum CodingKeys: String, CodingKey { case defaultModel, timeline, validationOrder, outputTokens, profiles, models }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            defaultModel = try container.decode(String.self, forKey: .defaultModel)
-            timeline = try container.decode(APITimeline.self, forKey: .timeline)
-            validationOrder = try container.decode([String].self, forKey: .validationOrder)
-            // The "comment" member is documentation, not a quality.
-            let tokens = try container.decode([String: LenientInt].self, forKey: .outputTokens)
-            outputTokens = tokens.mapValues(\.value)
-            profiles = try container.decode([String: Profile].self, forKey: .profiles)
-            models = try container.decode([Model].self, forKey: .models)
-        }
-    }
-
-    private struct LenientInt: Decodable {
-        var value: Int?
-        init(from decoder: any Decoder) throws { value = try? decoder.singleValueContainer().decode(Int.self) }
     }
 }

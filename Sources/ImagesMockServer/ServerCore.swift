@@ -88,8 +88,10 @@ final class ServerCore: Sendable {
                 let limit = configuration.bodyLimits.maximumBodyBytes
                 if context.intake.receivedBytes + size > limit {
                     let plan = engine.payloadTooLarge(context.head, limit: limit)
+                    let declaredLength = context.head.headers["content-length"] != nil
+                    // Drop what was received; only the head is kept (for the log line).
                     context.intake = engine.makeIntake(method: context.head.method, target: context.head.path, headers: HTTPHeaders())
-                    guard context.head.headers["content-length"] == nil else {
+                    guard !declaredLength else {
                         context.phase = .rejected
                         return queue(plan.response, on: connection, context: context)
                     }

@@ -83,7 +83,7 @@ public final class MockEngine: Sendable {
         let upload = ReceivedUpload(parts: received.parts, failure: received.failure, isMultipart: intake.isMultipart)
         let requestID = "req_" + random.hex(32)
         let behaviour = self.behaviour
-        var decision = decide(request, upload: upload, behaviour: behaviour, requestID: requestID)
+        let decision = decide(request, upload: upload, behaviour: behaviour, requestID: requestID)
         var plan = decision.plan
         let requestHeaders = request.headers
         let organization = behaviour.organization
@@ -105,11 +105,11 @@ public final class MockEngine: Sendable {
         if var entry = decision.journalEntry {
             entry.status = plan.pendingRender == nil ? plan.response.status : 200
             entry.latencyMilliseconds = Int(Double(plan.delay.components.seconds) * 1000 + Double(plan.delay.components.attoseconds) / 1e15)
+            // The journal reads the envelope actually sent, whichever layer produced it (errors only).
             if plan.pendingRender == nil, entry.status >= 400, let error = try? JSONParser.parse(plan.response.body).objectValue?["error"]?.objectValue {
                 entry.errorCode = error["code"]?.stringValue
                 entry.errorMessage = error["message"]?.stringValue
             }
-            decision.journalEntry = entry
             journal.record(entry)
         }
         return plan

@@ -153,7 +153,8 @@ final class ServerCore: Sendable {
             ready.pendingRender = nil
             // The connection is suspended: libmicrohttpd will not touch the context until resumed.
             context.phase = .delayed(ready)
-            let remaining = deadline - ContinuousClock.now
+            // A stream carries its latency in its chunks' pauses: its headers go out at once.
+            let remaining = ready.response.chunks == nil ? deadline - ContinuousClock.now : .zero
             if remaining > .zero && !shuttingDown.load(ordering: .relaxed) {
                 // Registered before leaving the rendering count, so shutdown always sees it somewhere.
                 suspended.withLock { $0[key] = handle }
@@ -201,29 +202,39 @@ final class ServerCore: Sendable {
 
     /// Sends the plan's response, or acts out its fault (other connections are never touched).
     private func carryOut(_ plan: ResponsePlan, on connection: OpaquePointer, context: RequestContext) -> MHD_Result {
-        guard let fault = plan.fault else { return queue(plan.response, on: connection, context: context) }
-        switch fault {
-        case .connectionReset:
+        let response = plan.response
+        let chunks = response.chunks ?? [ResponseChunk(bytes: response.body)]
+        let pacing = Pacing(core: self, connection: ConnectionHandle(pointer: connection), key: ObjectIdentifier(context))
+        switch plan.fault {
+        case nil:
+            guard response.chunks != nil else { return queue(response, on: connection, context: context) }
+            return queue(response, on: connection, context: context, body: PacedBody(chunks: chunks, pacing: pacing))
+        case .connectionReset?:
             // Refusing the request makes libmicrohttpd close the socket without a byte of answer.
             context.phase = .answered
             return .NO
-        case .emptyResponse:
-            return queue(plan.response, on: connection, context: context, body: FaultyBody(body: plan.response.body, stopAt: 0))
-        case .truncatedBody:
-            return queue(plan.response, on: connection, context: context, body: FaultyBody(body: plan.response.body, stopAt: plan.response.body.count / 2))
-        case .slowBody(let bytes, let interval):
-            let body = FaultyBody(body: plan.response.body, stopAt: nil, slice: max(1, bytes), interval: .milliseconds(max(1, interval)))
-            body.pacing = Pacing(core: self, connection: ConnectionHandle(pointer: connection), key: ObjectIdentifier(context))
-            return queue(plan.response, on: connection, context: context, body: body)
+        case .emptyResponse?:
+            return queue(response, on: connection, context: context, body: PacedBody(chunks: chunks, stopAt: 0, pacing: pacing))
+        case .truncatedBody?:
+            // A stream is cut after its first event; an ordinary body in its middle.
+            let cut = response.chunks != nil ? chunks[0].bytes.count : response.body.count / 2
+            return queue(response, on: connection, context: context, body: PacedBody(chunks: chunks, stopAt: cut, pacing: pacing))
+        case .slowBody(let bytes, let interval)?:
+            return queue(response, on: connection, context: context,
+                         body: PacedBody(chunks: chunks, slice: max(1, bytes), interval: .milliseconds(max(1, interval)), pacing: pacing))
+        case .streamError?:
+            return queue(response, on: connection, context: context)  // already turned into an error event by the engine
         }
     }
 
-    /// Called by the content reader after each slice of a slow body: waits without a thread.
-    func pause(_ pacing: Pacing, for interval: Duration) {
-        guard !shuttingDown.load(ordering: .relaxed) else { return }
+    /// Called by the content reader between pieces of a paced body: waits without a thread.
+    /// Returns false when shutting down (the rest is then sent at once).
+    func pause(_ pacing: Pacing, for interval: Duration) -> Bool {
+        guard !shuttingDown.load(ordering: .relaxed) else { return false }
         suspended.withLock { $0[pacing.key] = pacing.connection }
         MHD_suspend_connection(pacing.connection.pointer)
         scheduleResume(pacing.key, after: interval)
+        return true
     }
 
     // MARK: - libmicrohttpd calls
@@ -249,14 +260,16 @@ final class ServerCore: Sendable {
         return collector.headers
     }
 
-    private func queue(_ response: HTTPResponse, on connection: OpaquePointer, context: RequestContext, body: FaultyBody? = nil) -> MHD_Result {
+    private func queue(_ response: HTTPResponse, on connection: OpaquePointer, context: RequestContext, body: PacedBody? = nil) -> MHD_Result {
         if case .rejected = context.phase {} else { context.phase = .answered }
         let mhdResponse: OpaquePointer?
         if let body {
-            // The body is produced by a callback, which is where it can stop short or dribble.
+            // The body is produced by a callback, which is where it can pause, stop short or dribble.
+            // A stream has no length: libmicrohttpd then uses chunked transfer encoding.
+            let size = response.chunks != nil ? UInt64.max : UInt64(response.body.count)
             mhdResponse = MHD_create_response_from_callback(
-                UInt64(response.body.count), 32 * 1024, Trampolines.faultyBodyReader,
-                Unmanaged.passRetained(body).toOpaque(), Trampolines.faultyBodyFree)
+                size, 32 * 1024, Trampolines.pacedBodyReader,
+                Unmanaged.passRetained(body).toOpaque(), Trampolines.pacedBodyFree)
         } else {
             mhdResponse = response.body.withUnsafeBytes { bytes in
                 MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
@@ -285,36 +298,51 @@ struct Pacing: Sendable {
     let key: ObjectIdentifier
 }
 
-/// A response body served through libmicrohttpd's content-reader callback, for the faults that
-/// need control over the bytes: stop after `stopAt` bytes (the connection then closes), or send
-/// `slice` bytes every `interval`. Only the connection's thread reads it.
-final class FaultyBody: @unchecked Sendable {
-    let body: [UInt8]
-    let stopAt: Int?
-    let slice: Int?
-    let interval: Duration
-    var pacing: Pacing?
+/// A response body served through libmicrohttpd's content-reader callback, for streams and the
+/// faults that need control over the bytes: a pause before each chunk, at most `slice` bytes per
+/// call with `interval` between them, or a cut after `stopAt` bytes (the connection then closes).
+/// Only the connection's thread reads it.
+final class PacedBody: @unchecked Sendable {
+    private let chunks: [ResponseChunk]
+    private let stopAt: Int?
+    private let slice: Int?
+    private let interval: Duration
+    private let pacing: Pacing
+    private var chunkIndex = 0
+    private var offsetInChunk = 0
+    private var pausedBeforeChunk = -1
 
-    init(body: [UInt8], stopAt: Int?, slice: Int? = nil, interval: Duration = .zero) {
-        self.body = body
+    init(chunks: [ResponseChunk], stopAt: Int? = nil, slice: Int? = nil, interval: Duration = .zero, pacing: Pacing) {
+        self.chunks = chunks
         self.stopAt = stopAt
         self.slice = slice
         self.interval = interval
+        self.pacing = pacing
     }
 
-    /// Bytes for `buffer` at `position`: -1 at the end, -2 to cut the connection.
+    /// Bytes for `buffer` at `position`: -1 at the end, -2 to cut the connection, 0 while paused.
     func read(at position: Int, into buffer: UnsafeMutableRawBufferPointer) -> Int {
         if let stopAt, position >= stopAt { return -2 }
-        guard position < body.count else { return -1 }
-        var count = min(buffer.count, body.count - position)
+        while chunkIndex < chunks.count, offsetInChunk >= chunks[chunkIndex].bytes.count {
+            chunkIndex += 1
+            offsetInChunk = 0
+        }
+        guard chunkIndex < chunks.count else { return -1 }
+        let chunk = chunks[chunkIndex]
+        if offsetInChunk == 0, pausedBeforeChunk != chunkIndex, chunk.pauseBefore > .zero {
+            pausedBeforeChunk = chunkIndex
+            // Suspended: libmicrohttpd calls again once resumed, so returning 0 costs no spinning.
+            if pacing.core.pause(pacing, for: chunk.pauseBefore) { return 0 }
+        }
+        var count = min(buffer.count, chunk.bytes.count - offsetInChunk)
         if let stopAt { count = min(count, stopAt - position) }
         if let slice { count = min(count, slice) }
-        body.withUnsafeBytes { source in
-            buffer.baseAddress!.copyMemory(from: source.baseAddress! + position, byteCount: count)
+        chunk.bytes.withUnsafeBytes { source in
+            buffer.baseAddress!.copyMemory(from: source.baseAddress! + offsetInChunk, byteCount: count)
         }
-        if let pacing, slice != nil, position + count < body.count {
-            pacing.core.pause(pacing, for: interval)
-        }
+        offsetInChunk += count
+        let more = offsetInChunk < chunk.bytes.count || chunkIndex + 1 < chunks.count
+        if slice != nil, more { _ = pacing.core.pause(pacing, for: interval) }
         return count
     }
 }

@@ -22,15 +22,15 @@ enum Trampolines {
         Unmanaged<ServerCore>.fromOpaque(context).takeUnretainedValue().completed(slot: requestSlot)
     }
 
-    static let faultyBodyReader: MHD_ContentReaderCallback = { context, position, buffer, maximum in
+    static let pacedBodyReader: MHD_ContentReaderCallback = { context, position, buffer, maximum in
         guard let context, let buffer else { return -2 }
-        let body = Unmanaged<FaultyBody>.fromOpaque(context).takeUnretainedValue()
+        let body = Unmanaged<PacedBody>.fromOpaque(context).takeUnretainedValue()
         return body.read(at: Int(position), into: UnsafeMutableRawBufferPointer(start: buffer, count: maximum))
     }
 
-    static let faultyBodyFree: MHD_ContentReaderFreeCallback = { context in
+    static let pacedBodyFree: MHD_ContentReaderFreeCallback = { context in
         guard let context else { return }
-        Unmanaged<FaultyBody>.fromOpaque(context).release()
+        Unmanaged<PacedBody>.fromOpaque(context).release()
     }
 
     static let headerIterator: MHD_KeyValueIterator = { context, _, key, value in

@@ -87,15 +87,29 @@ public final class MockEngine: Sendable {
         var plan = decision.plan
         let requestHeaders = request.headers
         let organization = behaviour.organization
+        let streamFault = plan.fault == .streamError
+        if streamFault { plan.fault = nil }
+        let style = behaviour.errorStyle
         if let pending = plan.pendingRender {
             let delay = plan.delay
             let extra = decision.extraHeaders
+            // A stream's latency is spread over its events (the adapter then sends the headers at once).
             plan.pendingRender = PendingRender { [self] in
                 var response = pending.run()
+                if response.chunks != nil {
+                    if streamFault { response = Self.endingWithError(response, style: style) }
+                    response.spreadOverChunks(delay)
+                }
                 addCommonHeaders(to: &response, requestID: requestID, requestHeaders: requestHeaders, organization: organization, processing: ContinuousClock.now - started + delay)
                 for field in extra { response.headers.set(field.name, field.value) }
                 return response
             }
+        } else if plan.response.chunks != nil {
+            if streamFault { plan.response = Self.endingWithError(plan.response, style: style) }
+            plan.response.spreadOverChunks(plan.delay)
+            plan.delay = .zero
+            addCommonHeaders(to: &plan.response, requestID: requestID, requestHeaders: requestHeaders, organization: organization, processing: ContinuousClock.now - started)
+            for field in decision.extraHeaders { plan.response.headers.set(field.name, field.value) }
         } else if plan.response.isBareNotFound {
             plan.response.headers.set("x-content-type-options", "nosniff")
         } else {
@@ -468,11 +482,9 @@ public final class MockEngine: Sendable {
     private func streamingAnswer(_ request: ValidatedImageRequest, output: ImagesResponseBuilder.ResolvedOutput, images: [EncodedImage], created: Int) -> HTTPResponse {
         let prefix = request.endpoint == .edits ? "image_edit" : "image_generation"
         let partials = request.integer("partial_images") ?? 0
-        var body: [UInt8] = []
+        var chunks: [ResponseChunk] = []
         func event(_ type: String, _ members: [(key: String, value: JSONValue)]) {
-            body.append(contentsOf: "event: \(type)\ndata: ".utf8)
-            JSONWriter.write(.object(JSONObject([("type", .string(type))] + members)), into: &body, layout: .compact, asciiOnly: true, indent: 0)
-            body.append(contentsOf: "\n\n".utf8)
+            chunks.append(ResponseChunk(bytes: Self.serverSentEvent(type, members)))
         }
         let common: [(key: String, value: JSONValue)] = [
             ("created_at", .number(JSONNumber(created))),
@@ -488,7 +500,27 @@ public final class MockEngine: Sendable {
             let usage = responses.usage(for: request, output: output, inputImageTokens: ImagesResponseBuilder.inputImageTokens(request.images("image") + request.images("images")))
             event("\(prefix).completed", [("b64_json", .verbatimString(image.base64))] + common + [("usage", usage)])
         }
-        return HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", "text/event-stream"), ("cache-control", "no-cache")]), body: body)
+        return HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", "text/event-stream"), ("cache-control", "no-cache")]), chunks: chunks)
+    }
+
+    /// `event: TYPE` and one `data:` line of compact JSON whose `type` repeats the event name (contract §5).
+    static func serverSentEvent(_ type: String, _ members: [(key: String, value: JSONValue)]) -> [UInt8] {
+        var bytes = Array("event: \(type)\ndata: ".utf8)
+        JSONWriter.write(.object(JSONObject([("type", .string(type))] + members)), into: &bytes, layout: .compact, asciiOnly: true, indent: 0)
+        bytes.append(contentsOf: "\n\n".utf8)
+        return bytes
+    }
+
+    /// The stream's last event replaced by an `error` event, as the SDK's stream decoder reports it.
+    static func endingWithError(_ response: HTTPResponse, style: ErrorStyle) -> HTTPResponse {
+        guard var chunks = response.chunks, !chunks.isEmpty else { return response }
+        let error = APIError(status: 500, message: "The server had an error while processing your request. Sorry about that!", type: "server_error")
+        guard case .object(let envelope) = error.envelope(style: style), let inner = envelope["error"] else { return response }
+        chunks[chunks.count - 1].bytes = serverSentEvent("error", [("error", inner)])
+        var result = response
+        result.body = chunks.flatMap(\.bytes)
+        result.chunks = chunks
+        return result
     }
 
     private func publishURL(for image: EncodedImage, baseURL: String, lifetime: Double) -> String {

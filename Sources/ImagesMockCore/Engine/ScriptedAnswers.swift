@@ -32,6 +32,7 @@ extension MockEngine {
         case .emptyResponse: "empty_response"
         case .truncatedBody: "truncated_body"
         case .slowBody: "slow_body"
+        case .streamError: "stream_error"
         }
     }
 

@@ -67,7 +67,11 @@ public struct HTTPRequest: Sendable {
 public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: HTTPHeaders
+    /// The whole body (for a streamed answer: all its chunks, concatenated).
     public var body: [UInt8]
+    /// A streamed answer (Server-Sent Events): the body in pieces, each sent after its pause.
+    /// `nil` for an ordinary answer sent at once.
+    public var chunks: [ResponseChunk]?
 
     public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status
@@ -75,10 +79,37 @@ public struct HTTPResponse: Sendable {
         self.body = body
     }
 
+    /// A streamed answer; `body` is the chunks concatenated.
+    public init(status: Int, headers: HTTPHeaders, chunks: [ResponseChunk]) {
+        self.init(status: status, headers: headers, body: chunks.flatMap(\.bytes))
+        self.chunks = chunks
+    }
+
+    /// Spreads `total` evenly before the chunks (simulated latency of a stream: the headers go
+    /// out at once, the events trickle in).
+    public mutating func spreadOverChunks(_ total: Duration) {
+        guard var chunks, !chunks.isEmpty, total > .zero else { return }
+        let share = total / chunks.count
+        for index in chunks.indices { chunks[index].pauseBefore += share }
+        self.chunks = chunks
+    }
+
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
 
     /// The era-C answer to retired and unknown routes: 404, nothing else (contract row 30a).
     public var isBareNotFound: Bool { status == 404 && body.isEmpty && headers["content-type"] == nil }
+}
+
+/// One piece of a streamed body.
+public struct ResponseChunk: Sendable, Equatable {
+    public var bytes: [UInt8]
+    /// How long to wait before sending it.
+    public var pauseBefore: Duration
+
+    public init(bytes: [UInt8], pauseBefore: Duration = .zero) {
+        self.bytes = bytes
+        self.pauseBefore = pauseBefore
+    }
 }
 
 /// What the engine decided for one request; the adapter carries it out.

@@ -178,6 +178,9 @@ public struct FaultSpec: Sendable, Equatable {
         case truncatedBody
         /// The body dribbles out: `bytes` every `intervalMilliseconds`.
         case slowBody(bytes: Int, intervalMilliseconds: Int)
+        /// A streamed answer ends with an `error` event instead of its last event (the SDK raises
+        /// an APIError); an ordinary answer is unaffected.
+        case streamError
     }
     public var kind: Kind
     /// 0...1; when the fault does not fire, the request gets the default answer.

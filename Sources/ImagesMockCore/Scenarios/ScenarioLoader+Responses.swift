@@ -10,7 +10,7 @@ extension ScenarioReader {
         "images": (["headers"], "images take 'headers'"),
         "status": (["headers", "body"], "a raw response takes 'headers' and 'body'"),
     ]
-    static let faultKinds = ["connection_reset", "empty_response", "truncated_body", "slow_body"]
+    static let faultKinds = ["connection_reset", "empty_response", "truncated_body", "slow_body", "stream_error"]
 
     /// `{ error: NAME, message?, headers? }`, `{ images: generated | path | [paths], headers? }` or
     /// `{ status: N, headers?, body? }`.
@@ -149,6 +149,7 @@ extension ScenarioReader {
         case "connection_reset": kind = .connectionReset
         case "empty_response": kind = .emptyResponse
         case "truncated_body": kind = .truncatedBody
+        case "stream_error": kind = .streamError
         default:
             var bytes = 64
             var interval = 100

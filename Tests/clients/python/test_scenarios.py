@@ -200,3 +200,32 @@ def test_validate_reports_problems_with_location_and_exit_status(tmp_path):
     assert f"{bad}:4:5: error:" in failed.stderr
     assert "respond" in failed.stderr  # the suggestion
     assert "    respnd: { error: server_error }\n    ^" in failed.stderr
+
+
+STREAMING = """
+version: 1
+name: streaming
+latency: { fixed_ms: 600 }
+rules:
+  - { name: broken, when: { prompt: broken }, fault: { kind: stream_error } }
+"""
+
+
+def test_sdk_iterates_a_paced_stream_and_raises_on_an_error_event(mock_factory, tmp_path):
+    server = mock_factory("--scenario", str(write(tmp_path, "streaming.yaml", STREAMING)))
+    with OpenAI(base_url=server.api_base, api_key=KEY, max_retries=0, timeout=TIMEOUT) as client:
+        started = time.monotonic()
+        arrivals = []
+        stream = client.images.generate(model="gpt-image-1.5", prompt="otter", quality="low", size="1024x1024",
+                                        stream=True, partial_images=2)
+        for event in stream:
+            arrivals.append((event.type, time.monotonic() - started))
+        assert [kind for kind, _ in arrivals] == [
+            "image_generation.partial_image", "image_generation.partial_image", "image_generation.completed"]
+        assert arrivals[-1][1] >= 0.55  # the scenario's latency, spread over the events
+        assert arrivals[-1][1] - arrivals[0][1] >= 0.3
+
+        with pytest.raises(openai.APIError) as info:
+            for _ in client.images.generate(model="gpt-image-1.5", prompt="broken", quality="low", stream=True, partial_images=1):
+                pass
+        assert "The server had an error while processing your request." in str(info.value)

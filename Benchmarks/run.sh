@@ -7,12 +7,24 @@
 #
 # Prerequisites (Debian, after the project's setup): wrk, curl, python3, a C compiler, pkg-config and
 # libmicrohttpd-dev (`apt-get install wrk curl python3 gcc pkg-config libmicrohttpd-dev`);
-# hyperfine is optional (process-start diagnostic). Takes about 2 minutes once built.
+# hyperfine is optional (process-start diagnostic); benchmarks 5 and 6 need Pillow (the project's
+# .venv has it). Takes about 3 minutes once built.
 #
-# Knobs: BENCH_DURATION (per wrk run, default 10s), BENCH_ROUNDS (alternating mock/C rounds, 2),
-# BENCH_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_STARTUP_RUNS (20), BENCH_COLD_SAMPLES (7),
-# BENCH_STRICT=1 (exit 1 when a goal is missed), BENCH_COMMIT (label for the summary when the tree
-# is not a git checkout).
+# Benchmarks: 1 start -> first 200, 2 generations/error throughput, 3 placeholder generation,
+# 4 multipart parser in-process, 5 edits with a 4 MB upload, 6 concurrent 40 MB uploads,
+# 7 10,000 concurrent delayed requests, 8 rule matching at 1,000 rules.
+# Skip any with BENCH_SKIP_STARTUP=1 (1), BENCH_SKIP_THROUGHPUT=1 (2), BENCH_SKIP_PLACEHOLDER=1 (3),
+# BENCH_SKIP_MULTIPART=1 (4), BENCH_SKIP_EDITS=1 (5), BENCH_SKIP_UPLOADS=1 (6),
+# BENCH_SKIP_CONCURRENCY=1 (7), BENCH_SKIP_RULES=1 (8).
+#
+# Knobs: BENCH_DURATION (per wrk run of 2, default 10s), BENCH_ROUNDS (alternating rounds of 2, 5
+# and 8, 2), BENCH_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_STARTUP_RUNS (20),
+# BENCH_COLD_SAMPLES (7), BENCH_MULTIPART_RUNS (31), BENCH_EDITS_DURATION (5s),
+# BENCH_EDITS_CONNECTIONS (8), BENCH_UPLOADS (20), BENCH_UPLOAD_SIDE (3700: a ~41 MB PNG),
+# BENCH_BURST (10000), BENCH_BURST_LATENCY_MS (1000), BENCH_BURST_ROUNDS (3), BENCH_RULE_COUNT (1000),
+# BENCH_RULES_DURATION (5s), BENCH_PYTHON (a python3 with Pillow; default the repository's
+# .venv/bin/python, else python3), BENCH_STRICT=1 (exit 1 when a goal is missed), BENCH_COMMIT
+# (label for the summary when the tree is not a git checkout).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -25,6 +37,23 @@ wrk_threads=${BENCH_WRK_THREADS:-2}
 startup_runs=${BENCH_STARTUP_RUNS:-20}
 cold_samples=${BENCH_COLD_SAMPLES:-7}
 rounds=${BENCH_ROUNDS:-2}
+multipart_runs=${BENCH_MULTIPART_RUNS:-31}
+edits_duration=${BENCH_EDITS_DURATION:-5s}
+edits_connections=${BENCH_EDITS_CONNECTIONS:-8}
+uploads=${BENCH_UPLOADS:-20}
+upload_side=${BENCH_UPLOAD_SIDE:-3700}
+burst=${BENCH_BURST:-10000}
+burst_latency_ms=${BENCH_BURST_LATENCY_MS:-1000}
+burst_rounds=${BENCH_BURST_ROUNDS:-3}
+rule_count=${BENCH_RULE_COUNT:-1000}
+rules_duration=${BENCH_RULES_DURATION:-5s}
+data="$here/.build/data"
+
+# enabled NAME: whether benchmark NAME runs (BENCH_SKIP_NAME unset or 0).
+enabled() {
+    local knob="BENCH_SKIP_$1"
+    [[ ${!knob:-0} == 0 ]]
+}
 
 say() { printf '\n== %s\n' "$*"; }
 fail() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
@@ -34,7 +63,17 @@ for tool in swift cc pkg-config wrk curl python3; do
 done
 pkg-config --exists libmicrohttpd || fail "libmicrohttpd-dev is required (pkg-config libmicrohttpd)"
 
-mkdir -p "$results" "$tools"
+python=${BENCH_PYTHON:-}
+if [[ -z $python ]]; then
+    python=python3
+    [[ -x $root/.venv/bin/python ]] && python="$root/.venv/bin/python"
+fi
+if enabled EDITS || enabled UPLOADS; then
+    "$python" -c 'import PIL' 2>/dev/null \
+        || fail "benchmarks 5 and 6 need Pillow in $python (set BENCH_PYTHON, or skip them: BENCH_SKIP_EDITS=1 BENCH_SKIP_UPLOADS=1)"
+fi
+
+mkdir -p "$results" "$tools" "$data"
 rm -f "$results"/*.json "$results"/*.txt "$results"/*.body "$results"/*.headers "$results"/*.request "$results"/*.log
 
 # ---------------------------------------------------------------------------------------------
@@ -49,8 +88,16 @@ baseline="$tools/mhd_baseline"
 # shellcheck disable=SC2046 # pkg-config's flags are meant to split
 cc -O2 -Wall -Wextra -o "$baseline" "$here/baseline/mhd_baseline.c" $(pkg-config --cflags --libs libmicrohttpd)
 
-(cd "$here/PlaceholderBench" && swift build -c release)
-placeholder_bench="$(cd "$here/PlaceholderBench" && swift build -c release --show-bin-path)/PlaceholderBench"
+cc -O2 -Wall -Wextra -o "$tools/burst" "$here/drivers/burst.c"
+
+if enabled PLACEHOLDER; then
+    (cd "$here/PlaceholderBench" && swift build -c release)
+    placeholder_bench="$(cd "$here/PlaceholderBench" && swift build -c release --show-bin-path)/PlaceholderBench"
+fi
+if enabled MULTIPART || enabled RULES; then
+    (cd "$here/CoreBench" && swift build -c release)
+    core_bench="$(cd "$here/CoreBench" && swift build -c release --show-bin-path)/CoreBench"
+fi
 
 # ---------------------------------------------------------------------------------------------
 # Every server started here is stopped on exit, by its own pid. Idle servers cost nothing (they wait
@@ -85,17 +132,29 @@ start_server() {
     [[ -n $server_url ]] || fail "$name printed no ready line"
 }
 
+# What capture, warm and load send: benchmark 2's defaults; 5 and 8 change them for their runs.
+req_path=/v1/images/generations
+req_type=application/json
+req_connections=$connections
+req_duration=$duration
+reset_request_shape() {
+    req_path=/v1/images/generations
+    req_type=application/json
+    req_connections=$connections
+    req_duration=$duration
+}
+
 # capture NAME REQUEST_FILE URL: posts the request, keeps the body and the header block.
 capture() {
     curl -sS -o "$results/$1.body" -D "$results/$1.headers" \
-        -H 'Authorization: Bearer sk-bench' -H 'Content-Type: application/json' \
-        --data-binary "@$2" "$3/v1/images/generations"
+        -H 'Authorization: Bearer sk-bench' -H "Content-Type: $req_type" \
+        --data-binary "@$2" "$3$req_path"
 }
 
 # warm NAME REQUEST_FILE URL: a short untimed run (connections, caches, CPU frequency).
 warm() {
-    BENCH_BODY_FILE=$2 wrk -t"$wrk_threads" -c"$connections" -d2s -s "$here/drivers/post.lua" \
-        "$3/v1/images/generations" >/dev/null
+    BENCH_BODY_FILE=$2 BENCH_CONTENT_TYPE=$req_type wrk -t"$wrk_threads" -c"$req_connections" -d2s \
+        -s "$here/drivers/post.lua" "$3$req_path" >/dev/null
 }
 
 # cpu_ticks PID: user + system CPU time the process has used so far, in clock ticks.
@@ -108,66 +167,199 @@ load() {
     local before after
     local TIMEFORMAT="WRKCPU user=%3U sys=%3S"
     before=$(cpu_ticks "$4")
-    { time BENCH_BODY_FILE=$2 wrk -t"$wrk_threads" -c"$connections" -d"$duration" --latency \
-        -s "$here/drivers/post.lua" "$3/v1/images/generations" >>"$results/wrk-$1.txt"; } 2>>"$results/wrk-$1.txt"
+    { time BENCH_BODY_FILE=$2 BENCH_CONTENT_TYPE=$req_type wrk -t"$wrk_threads" -c"$req_connections" \
+        -d"$req_duration" --latency -s "$here/drivers/post.lua" "$3$req_path" >>"$results/wrk-$1.txt"; } 2>>"$results/wrk-$1.txt"
     after=$(cpu_ticks "$4")
     echo "SERVERCPU ticks=$((after - before)) hz=$clock_ticks" >>"$results/wrk-$1.txt"
     printf '  %-18s %s\n' "$1" "$(grep '^Requests/sec' "$results/wrk-$1.txt" | tail -n 1)"
 }
 
+# Request bodies of benchmarks 2 and 8 (the same generations request), and 7.
+printf '%s' '{"model":"gpt-image-1.5","prompt":"bench","size":"1024x1024","quality":"low"}' >"$results/generations.request"
+printf '%s' '{"model":"gpt-image-1.5","prompt":"bench","size":"1024x1024","quality":"low","bench_unknown":1}' >"$results/error.request"
+printf '%s' '{"model":"gpt-image-2","prompt":"x","n":0}' >"$results/burst.request"
+
 # ---------------------------------------------------------------------------------------------
-say "1. start -> first 200 on /__admin/health ($startup_runs runs each, interleaved)"
-python3 "$here/drivers/startup.py" --runs "$startup_runs" --out "$results/startup.json" \
-    "mock=$(printf '%q' "$mock") serve" "c=$(printf '%q' "$baseline")"
-if command -v hyperfine >/dev/null; then
-    # Diagnostic only: the cost of starting each process at all (load, link, runtime init).
-    hyperfine -N --style none --warmup 3 --runs 30 --export-json "$results/process-start.json" \
-        "$(printf '%q' "$mock") --version" "$(printf '%q' "$baseline") --version" >/dev/null 2>&1 \
-        || echo "  (hyperfine failed; process-start diagnostic skipped)"
+if enabled STARTUP; then
+    say "1. start -> first 200 on /__admin/health ($startup_runs runs each, interleaved)"
+    python3 "$here/drivers/startup.py" --runs "$startup_runs" --out "$results/startup.json" \
+        "mock=$(printf '%q' "$mock") serve" "c=$(printf '%q' "$baseline")"
+    if command -v hyperfine >/dev/null; then
+        # Diagnostic only: the cost of starting each process at all (load, link, runtime init).
+        hyperfine -N --style none --warmup 3 --runs 30 --export-json "$results/process-start.json" \
+            "$(printf '%q' "$mock") --version" "$(printf '%q' "$baseline") --version" >/dev/null 2>&1 \
+            || echo "  (hyperfine failed; process-start diagnostic skipped)"
+    fi
 fi
 
 # ---------------------------------------------------------------------------------------------
-say "2. generations and errors: wrk -t$wrk_threads -c$connections -d$duration, $rounds rounds"
-printf '%s' '{"model":"gpt-image-1.5","prompt":"bench","size":"1024x1024","quality":"low"}' >"$results/generations.request"
-printf '%s' '{"model":"gpt-image-1.5","prompt":"bench","size":"1024x1024","quality":"low","bench_unknown":1}' >"$results/error.request"
+if enabled THROUGHPUT; then
+    say "2. generations and errors: wrk -t$wrk_threads -c$connections -d$duration, $rounds rounds"
 
-start_server mock "$mock" serve --seed 1
-mock_url=$server_url
-mock_pid=$server_pid
-capture generations "$results/generations.request" "$mock_url"
-capture error "$results/error.request" "$mock_url"
-python3 "$here/drivers/check_responses.py" "$results"
+    start_server mock "$mock" serve --seed 1
+    mock_url=$server_url
+    mock_pid=$server_pid
+    capture generations "$results/generations.request" "$mock_url"
+    capture error "$results/error.request" "$mock_url"
+    python3 "$here/drivers/check_responses.py" "$results" generations error
 
-start_server baseline-generations "$baseline" --body "$results/generations.body" --headers "$results/generations.headers"
-c_generations_url=$server_url
-c_generations_pid=$server_pid
-start_server baseline-error "$baseline" --status 400 --body "$results/error.body" --headers "$results/error.headers"
-c_error_url=$server_url
-c_error_pid=$server_pid
-capture baseline-generations "$results/generations.request" "$c_generations_url"
-capture baseline-error "$results/error.request" "$c_error_url"
-cmp -s "$results/generations.body" "$results/baseline-generations.body" || fail "the C baseline's generations body differs"
-cmp -s "$results/error.body" "$results/baseline-error.body" || fail "the C baseline's error body differs"
+    start_server baseline-generations "$baseline" --body "$results/generations.body" --headers "$results/generations.headers"
+    c_generations_url=$server_url
+    c_generations_pid=$server_pid
+    start_server baseline-error "$baseline" --status 400 --body "$results/error.body" --headers "$results/error.headers"
+    c_error_url=$server_url
+    c_error_pid=$server_pid
+    capture baseline-generations "$results/generations.request" "$c_generations_url"
+    capture baseline-error "$results/error.request" "$c_error_url"
+    cmp -s "$results/generations.body" "$results/baseline-generations.body" || fail "the C baseline's generations body differs"
+    cmp -s "$results/error.body" "$results/baseline-error.body" || fail "the C baseline's error body differs"
 
-warm mock-generations "$results/generations.request" "$mock_url"
-warm c-generations "$results/generations.request" "$c_generations_url"
-warm mock-error "$results/error.request" "$mock_url"
-warm c-error "$results/error.request" "$c_error_url"
-# Rounds alternate mock and C so that drift in the machine's load hits both alike.
-for round in $(seq 1 "$rounds"); do
-    echo "  round $round of $rounds"
-    load mock-generations "$results/generations.request" "$mock_url" "$mock_pid"
-    load c-generations "$results/generations.request" "$c_generations_url" "$c_generations_pid"
-    load mock-error "$results/error.request" "$mock_url" "$mock_pid"
-    load c-error "$results/error.request" "$c_error_url" "$c_error_pid"
-done
-stop_servers
+    warm mock-generations "$results/generations.request" "$mock_url"
+    warm c-generations "$results/generations.request" "$c_generations_url"
+    warm mock-error "$results/error.request" "$mock_url"
+    warm c-error "$results/error.request" "$c_error_url"
+    # Rounds alternate mock and C so that drift in the machine's load hits both alike.
+    for round in $(seq 1 "$rounds"); do
+        echo "  round $round of $rounds"
+        load mock-generations "$results/generations.request" "$mock_url" "$mock_pid"
+        load c-generations "$results/generations.request" "$c_generations_url" "$c_generations_pid"
+        load mock-error "$results/error.request" "$mock_url" "$mock_pid"
+        load c-error "$results/error.request" "$c_error_url" "$c_error_pid"
+    done
+    stop_servers
+fi
 
 # ---------------------------------------------------------------------------------------------
-say "3. placeholder generation, cold and cached ($cold_samples cold samples per variant)"
-"$placeholder_bench" --cold "$cold_samples" --json >"$results/placeholder.json"
+if enabled PLACEHOLDER; then
+    say "3. placeholder generation, cold and cached ($cold_samples cold samples per variant)"
+    "$placeholder_bench" --cold "$cold_samples" --json >"$results/placeholder.json"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# 4 and 8a run in one process: CoreBench, in-process, release.
+rules_file="$data/rules-$rule_count.yaml"
+if enabled RULES; then
+    python3 "$here/drivers/make_rules.py" --count "$rule_count" --out "$rules_file"
+fi
+if enabled MULTIPART || enabled RULES; then
+    say "4. multipart parser in-process, 4 MiB file part in 64 KiB pushes ($multipart_runs runs)$(enabled RULES && echo "; 8a. rule matching in-process, $rule_count rules")"
+    core_args=(--json --multipart-runs "$multipart_runs")
+    enabled MULTIPART || core_args+=(--skip-multipart)
+    enabled RULES && core_args+=(--rules "$rules_file")
+    "$core_bench" "${core_args[@]}" >"$results/core.json"
+fi
+
+# ---------------------------------------------------------------------------------------------
+if enabled EDITS; then
+    say "5. edits with a 4 MB PNG upload: wrk -t$wrk_threads -c$edits_connections -d$edits_duration, $rounds rounds"
+    "$python" "$here/drivers/make_upload.py" --side 1200 --out "$data/edits-1200"
+    req_path=/v1/images/edits
+    req_type=$(cat "$data/edits-1200.content-type")
+    req_connections=$edits_connections
+    req_duration=$edits_duration
+    start_server mock-edits "$mock" serve --seed 1
+    mock_url=$server_url
+    mock_pid=$server_pid
+    capture edits "$data/edits-1200.multipart" "$mock_url"
+    python3 "$here/drivers/check_responses.py" "$results" edits
+    # The baseline reads the whole upload and answers with the mock's captured bytes.
+    start_server baseline-edits "$baseline" --path /v1/images/edits --body "$results/edits.body" --headers "$results/edits.headers"
+    c_url=$server_url
+    c_pid=$server_pid
+    capture baseline-edits "$data/edits-1200.multipart" "$c_url"
+    cmp -s "$results/edits.body" "$results/baseline-edits.body" || fail "the C baseline's edits body differs"
+    warm mock-edits "$data/edits-1200.multipart" "$mock_url"
+    warm c-edits "$data/edits-1200.multipart" "$c_url"
+    for round in $(seq 1 "$rounds"); do
+        echo "  round $round of $rounds"
+        load mock-edits "$data/edits-1200.multipart" "$mock_url" "$mock_pid"
+        load c-edits "$data/edits-1200.multipart" "$c_url" "$c_pid"
+    done
+    stop_servers
+    reset_request_shape
+fi
+
+# ---------------------------------------------------------------------------------------------
+# burst_run NAME: drivers/burst.c against the last server started (watching it), into results/NAME.json.
+# A run where not every request completed still writes its JSON (summarize.py flags it).
+burst_run() {
+    local name=$1
+    shift
+    printf '  %-14s ' "$name"
+    "$tools/burst" --port "${server_url##*:}" --watch "$server_pid" "$@" >"$results/$name.json" || true
+}
+
+if enabled UPLOADS; then
+    say "6. $uploads concurrent edits uploads of a ${upload_side}x${upload_side} noise PNG, fresh servers"
+    "$python" "$here/drivers/make_upload.py" --side "$upload_side" --out "$data/edits-$upload_side"
+    upload_type=$(cat "$data/edits-$upload_side.content-type")
+    start_server mock-uploads "$mock" serve --seed 1
+    burst_run uploads-mock --connections "$uploads" --path /v1/images/edits --content-type "$upload_type" \
+        --body "$data/edits-$upload_side.multipart"
+    stop_servers
+    # Reference: the C baseline reads and discards every upload (it answers with the edits capture of
+    # benchmark 5 when there is one).
+    baseline_answer=()
+    [[ -f $results/edits.body ]] && baseline_answer=(--body "$results/edits.body" --headers "$results/edits.headers")
+    start_server baseline-uploads "$baseline" --path /v1/images/edits "${baseline_answer[@]}"
+    burst_run uploads-c --connections "$uploads" --path /v1/images/edits --content-type "$upload_type" \
+        --body "$data/edits-$upload_side.multipart"
+    stop_servers
+fi
+
+# ---------------------------------------------------------------------------------------------
+if enabled CONCURRENCY; then
+    say "7. $burst concurrent requests held ${burst_latency_ms} ms each (--latency-ms), one connection each, $burst_rounds rounds"
+    # The mock and the client each need a descriptor per connection.
+    if (( $(ulimit -Sn) < burst + 1024 )); then
+        ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || true
+    fi
+    (( $(ulimit -Sn) >= burst + 64 )) || fail "benchmark 7 needs $((burst + 64)) file descriptors; ulimit -n is $(ulimit -Sn)"
+    # Reference: the C baseline, same daemon configuration, holding each answer as long (suspend/resume).
+    baseline_answer=(--status 400)
+    [[ -f $results/error.body ]] && baseline_answer+=(--body "$results/error.body" --headers "$results/error.headers")
+    # Fresh servers every round (peak RSS is per process life), alternating mock and C.
+    for round in $(seq 1 "$burst_rounds"); do
+        start_server mock-burst "$mock" serve --seed 1 --latency-ms "$burst_latency_ms" --connection-limit $((burst * 2))
+        burst_run "burst-mock-$round" --connections "$burst" --body "$results/burst.request"
+        stop_servers
+        start_server baseline-burst "$baseline" --path /v1/images/generations --delay-ms "$burst_latency_ms" \
+            --connection-limit $((burst * 2)) "${baseline_answer[@]}"
+        burst_run "burst-c-$round" --connections "$burst" --body "$results/burst.request"
+        stop_servers
+    done
+fi
+
+# ---------------------------------------------------------------------------------------------
+if enabled RULES; then
+    say "8. generations with $rule_count non-matching rules vs none: wrk -t$wrk_threads -c$connections -d$rules_duration, $rounds rounds"
+    req_duration=$rules_duration
+    start_server mock-norules "$mock" serve --seed 1
+    plain_url=$server_url
+    plain_pid=$server_pid
+    start_server mock-rules "$mock" serve --seed 1 --scenario "$rules_file"
+    rules_url=$server_url
+    rules_pid=$server_pid
+    for _ in $(seq 1 100); do grep -q "rules=$rule_count " "$results/mock-rules.log" && break; sleep 0.01; done
+    grep -q "rules=$rule_count " "$results/mock-rules.log" || fail "the mock did not load $rule_count rules: $(cat "$results/mock-rules.log")"
+    capture norules "$results/generations.request" "$plain_url"
+    capture rules "$results/generations.request" "$rules_url"
+    head -n 1 "$results/norules.headers" | grep -q ' 200' || fail "the mock without rules answered $(head -n 1 "$results/norules.headers")"
+    head -n 1 "$results/rules.headers" | grep -q ' 200' || fail "the mock with rules answered $(head -n 1 "$results/rules.headers")"
+    warm mock-norules "$results/generations.request" "$plain_url"
+    warm mock-rules "$results/generations.request" "$rules_url"
+    for round in $(seq 1 "$rounds"); do
+        echo "  round $round of $rounds"
+        load mock-norules "$results/generations.request" "$plain_url" "$plain_pid"
+        load mock-rules "$results/generations.request" "$rules_url" "$rules_pid"
+    done
+    stop_servers
+    reset_request_shape
+fi
 
 # ---------------------------------------------------------------------------------------------
 say "summary"
 python3 "$here/drivers/summarize.py" "$results" --root "$root" --duration "$duration" \
-    --connections "$connections" --wrk-threads "$wrk_threads" ${BENCH_STRICT:+--strict}
+    --connections "$connections" --wrk-threads "$wrk_threads" --rounds "$rounds" \
+    --edits-duration "$edits_duration" --edits-connections "$edits_connections" \
+    --rules-duration "$rules_duration" --burst-latency-ms "$burst_latency_ms" ${BENCH_STRICT:+--strict}

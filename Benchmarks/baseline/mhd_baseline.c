@@ -8,15 +8,21 @@
  *   anything else          404, empty body.
  *
  * The daemon runs exactly as images-mock's does (Sources/CMicroHTTPD/shim.h): internal polling
- * thread pool + epoll + suspend/resume + ITC, 2 threads, connection limit 16384, 256 KiB connection
+ * thread pool + epoll + suspend/resume + ITC, 2 threads, connection limit 16384 (--connection-limit), 256 KiB connection
  * memory limit, 60 s timeout, backlog 1024. The response is created per request from the loaded
  * bytes without copying them (MHD_RESPMEM_PERSISTENT): the cheapest answer MHD can give, i.e. the
  * ceiling a server on this library can reach. `--copy` makes MHD copy the body per request instead
  * (MHD_RESPMEM_MUST_COPY, as the mock does), and `--memory-limit` changes the connection memory
  * limit (default 256 KiB, the mock's), both for analysis only.
  *
+ * `--delay-ms N` holds every answer N ms the way the mock's `--latency-ms` does: the connection is
+ * suspended (MHD_suspend_connection) once the body is read, and one timer thread resumes it when its
+ * time has come (delays are all equal, so a FIFO queue is in due order). It is the reference of
+ * benchmark 7 (10,000 concurrent delayed requests): what the same daemon costs without the mock.
+ *
  * Usage: mhd_baseline [--host 127.0.0.1] [--port 0] [--threads 2] [--path P] [--status N]
  *                     [--body FILE] [--headers FILE] [--copy] [--memory-limit BYTES]
+ *                     [--connection-limit N] [--delay-ms N]
  *        mhd_baseline --version     (prints and exits: the process-start cost alone, for hyperfine)
  * When ready it prints `mhd-baseline listening on http://HOST:PORT` (flushed); SIGTERM/SIGINT stop it.
  *
@@ -26,6 +32,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +40,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <microhttpd.h>
 
 #define MAX_HEADERS 64
@@ -47,7 +55,65 @@ struct config {
     struct header headers[MAX_HEADERS];
     size_t header_count;
     int copy;
+    unsigned int delay_ms;
 };
+
+/* --delay-ms: suspended connections waiting for their time, oldest first (a growable ring). */
+struct delayed { struct MHD_Connection *connection; struct timespec due; };
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t added;
+    struct delayed *items;
+    size_t capacity, head, count;
+} delays = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, 0, 0 };
+
+static void delay_connection(struct MHD_Connection *connection, unsigned int delay_ms)
+{
+    struct timespec due;
+    clock_gettime(CLOCK_MONOTONIC, &due);
+    due.tv_sec += delay_ms / 1000;
+    due.tv_nsec += (long)(delay_ms % 1000) * 1000000L;
+    if (due.tv_nsec >= 1000000000L) { due.tv_sec++; due.tv_nsec -= 1000000000L; }
+    MHD_suspend_connection(connection);
+    pthread_mutex_lock(&delays.lock);
+    if (delays.count == delays.capacity) {
+        size_t capacity = delays.capacity ? delays.capacity * 2 : 1024;
+        struct delayed *items = malloc(capacity * sizeof *items);
+        for (size_t i = 0; i < delays.count; i++) items[i] = delays.items[(delays.head + i) % delays.capacity];
+        free(delays.items);
+        delays.items = items;
+        delays.capacity = capacity;
+        delays.head = 0;
+    }
+    delays.items[(delays.head + delays.count) % delays.capacity] = (struct delayed){ connection, due };
+    delays.count++;
+    pthread_cond_signal(&delays.added);
+    pthread_mutex_unlock(&delays.lock);
+}
+
+static void *resume_delayed(void *unused)
+{
+    (void)unused;
+    pthread_mutex_lock(&delays.lock);
+    for (;;) {
+        while (delays.count == 0) pthread_cond_wait(&delays.added, &delays.lock);
+        struct delayed next = delays.items[delays.head];
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec > next.due.tv_sec || (now.tv_sec == next.due.tv_sec && now.tv_nsec >= next.due.tv_nsec)) {
+            delays.head = (delays.head + 1) % delays.capacity;
+            delays.count--;
+            pthread_mutex_unlock(&delays.lock);
+            MHD_resume_connection(next.connection);
+            pthread_mutex_lock(&delays.lock);
+            continue;
+        }
+        pthread_mutex_unlock(&delays.lock);
+        clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next.due, NULL);
+        pthread_mutex_lock(&delays.lock);
+    }
+    return NULL;
+}
 
 static const char health_body[] = "{\n  \"status\": \"ok\"\n}\n";
 
@@ -104,6 +170,11 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *connection, cons
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (config->delay_ms > 0 && *req_cls == (void *)1) {   /* body read: wait, then answer when resumed */
+        *req_cls = (void *)2;
+        delay_connection(connection, config->delay_ms);
+        return MHD_YES;
+    }
     struct MHD_Response *response;
     unsigned int status;
     if (strcmp(method, "POST") == 0 && strcmp(url, config->path) == 0) {
@@ -138,7 +209,8 @@ static void completed(void *cls, struct MHD_Connection *connection, void **req_c
 static void usage(void)
 {
     fprintf(stderr, "usage: mhd_baseline [--host 127.0.0.1] [--port 0] [--threads 2] [--path P] [--status N] "
-                    "[--body FILE] [--headers FILE] [--copy] [--memory-limit BYTES]\n");
+                    "[--body FILE] [--headers FILE] [--copy] [--memory-limit BYTES] [--connection-limit N] "
+                    "[--delay-ms N]\n");
     exit(2);
 }
 
@@ -146,7 +218,7 @@ int main(int argc, char **argv)
 {
     static struct config config = { .path = "/v1/images/generations", .status = 200 };
     const char *host = "127.0.0.1";
-    unsigned int port = 0, threads = 2;
+    unsigned int port = 0, threads = 2, connection_limit = 16384;
     size_t memory_limit = 256 * 1024;
     config.body = strdup("{}\n");
     config.body_size = 3;
@@ -160,6 +232,8 @@ int main(int argc, char **argv)
         else if (strcmp(arg, "--port") == 0) port = (unsigned int)strtoul(value, NULL, 10);
         else if (strcmp(arg, "--threads") == 0) threads = (unsigned int)strtoul(value, NULL, 10);
         else if (strcmp(arg, "--memory-limit") == 0) memory_limit = (size_t)strtoul(value, NULL, 10);
+        else if (strcmp(arg, "--connection-limit") == 0) connection_limit = (unsigned int)strtoul(value, NULL, 10);
+        else if (strcmp(arg, "--delay-ms") == 0) config.delay_ms = (unsigned int)strtoul(value, NULL, 10);
         else if (strcmp(arg, "--path") == 0) config.path = value;
         else if (strcmp(arg, "--status") == 0) config.status = (unsigned int)strtoul(value, NULL, 10);
         else if (strcmp(arg, "--body") == 0) { free(config.body); config.body = read_file(value, &config.body_size); }
@@ -187,12 +261,17 @@ int main(int argc, char **argv)
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address,
         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)16384,
+        MHD_OPTION_CONNECTION_LIMIT, connection_limit,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
         MHD_OPTION_END);
     if (daemon == NULL) { fprintf(stderr, "mhd_baseline: could not start on %s:%u\n", host, port); return 1; }
+    if (config.delay_ms > 0) {           /* signals stay blocked in it (inherited mask) */
+        pthread_t timer;
+        pthread_create(&timer, NULL, resume_delayed, NULL);
+        pthread_detach(timer);
+    }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
     printf("mhd-baseline listening on http://%s:%u\n", host, info == NULL ? port : info->port);
     fflush(stdout);

@@ -1,5 +1,6 @@
--- wrk script: POST the body in $BENCH_BODY_FILE as JSON with a bearer key, and print one
--- machine-readable line at the end:
+-- wrk script: POST the body in $BENCH_BODY_FILE with a bearer key, as JSON or as
+-- $BENCH_CONTENT_TYPE when set (a prebuilt multipart body), and print one machine-readable line
+-- at the end:
 --   BENCH requests=N duration_us=N bytes=N connect_errors=N read_errors=N write_errors=N
 --         status_errors=N timeouts=N p50_us=N p90_us=N p99_us=N max_us=N
 -- (status_errors counts answers outside 2xx/3xx.)
@@ -14,7 +15,7 @@ file:close()
 
 wrk.method = "POST"
 wrk.body = body
-wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Content-Type"] = os.getenv("BENCH_CONTENT_TYPE") or "application/json"
 wrk.headers["Authorization"] = "Bearer sk-bench"
 
 function done(summary, latency, requests)

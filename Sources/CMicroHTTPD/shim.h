@@ -2,6 +2,7 @@
 #define IMAGES_MOCK_CMICROHTTPD_SHIM_H
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <string.h>
@@ -63,6 +64,13 @@ static inline unsigned int images_mock_current_connections(struct MHD_Daemon *da
 {
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
     return info == NULL ? 0 : info->num_connections;
+}
+
+/* glibc allocator tuning for the server's large, short-lived upload buffers (see MemoryTuning). */
+static inline void images_mock_tune_malloc(int mmap_threshold, int trim_threshold)
+{
+    mallopt(M_MMAP_THRESHOLD, mmap_threshold);
+    mallopt(M_TRIM_THRESHOLD, trim_threshold);
 }
 
 #endif

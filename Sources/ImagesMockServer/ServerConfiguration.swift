@@ -10,7 +10,10 @@ public struct ServerConfiguration: Sendable {
     public var threadCount: Int
     /// Connections beyond this wait in the listen backlog.
     public var connectionLimit: Int
-    /// Per-connection buffer; also bounds the request head and each upload chunk (256 KiB made 1 MiB uploads 30–60 % faster).
+    /// Per-connection buffer; also bounds the request head and each upload chunk. libmicrohttpd
+    /// clears it for every connection, so it sets the memory of many idle or delayed connections:
+    /// 64 KiB keeps 10,000 delayed connections near 300 MB where 256 KiB took 715 MB
+    /// (Benchmarks/README.md), at some cost to large uploads.
     public var connectionMemoryLimit: Int
     /// An idle or stalled connection (e.g. a body that stops arriving) is closed after this many seconds.
     public var connectionTimeoutSeconds: Int
@@ -23,7 +26,7 @@ public struct ServerConfiguration: Sendable {
         port: Int = 8080,
         threadCount: Int = 2,
         connectionLimit: Int = 16_384,
-        connectionMemoryLimit: Int = 256 * 1024,
+        connectionMemoryLimit: Int = 64 * 1024,
         connectionTimeoutSeconds: Int = 60,
         bodyLimits: BodyLimits = BodyLimits(),
         drainTimeout: Duration = .seconds(10)

@@ -284,8 +284,9 @@ struct ImageInspectorValidFileTests {
         let elapsed = ContinuousClock.now - start
         #expect(info == ImageInfo(format: .png, width: 1024, height: 1024, hasAlpha: true, mode: "RGBA"))
         #expect(elapsed < .seconds(5))
+        // IDAT checksums are not verified (Pillow does not either), so a flipped bit in image data passes.
         png[png.count - 20] ^= 1
-        #expect(inspectionError(png)?.reason.hasPrefix("PNG IDAT chunk CRC mismatch") == true)
+        #expect(inspectionError(png) == nil)
     }
 }
 
@@ -337,10 +338,10 @@ struct ImageInspectorMalformedTests {
         expectError(Array(good.prefix(36)), "PNG truncated: 3 bytes after the last chunk, too few for a chunk header (8 bytes)", at: 33)
         expectError(Array(good.prefix(65)), "PNG truncated: the IEND chunk at offset 55 declares 0 data bytes plus a 4-byte CRC, but only 2 bytes follow its header", at: 55)
 
+        // Image data is not checksummed (as in Pillow): a damaged IDAT CRC is accepted here.
         var badIDAT = good
-        badIDAT[45] ^= 0xFF
-        let computed = ImageInspector.hex32(referenceCRC(badIDAT[37..<51]))
-        expectError(badIDAT, "PNG IDAT chunk CRC mismatch (stored \(ImageInspector.hex32(referenceCRC(good[37..<51]))), computed \(computed))", at: 51)
+        badIDAT[52] ^= 0xFF
+        #expect(inspectionError(badIDAT) == nil)
 
         expectError(makePNG(idat: false), "PNG has no IDAT chunk before IEND", at: 33)
         expectError(makePNG(idat: false, iend: false), "PNG has no IDAT chunk: the file ends at offset 33 without image data or IEND", at: 33)

@@ -9,6 +9,8 @@ public struct MatchInput: Sendable {
     public var params: [String: String]
     public var headers: HTTPHeaders
     public var key: String?
+    /// Header values by lower-cased name (first value wins), built once per request for the rules.
+    let headerValues: [String: String]
 
     public init(endpoint: Endpoint, model: String?, prompt: String?, params: [String: String], headers: HTTPHeaders, key: String?) {
         self.endpoint = endpoint
@@ -17,6 +19,9 @@ public struct MatchInput: Sendable {
         self.params = params
         self.headers = headers
         self.key = key
+        var values: [String: String] = [:]
+        for field in headers where values[field.name.lowercased()] == nil { values[field.name.lowercased()] = field.value }
+        headerValues = values
     }
 
     /// Reads the parameters as sent (valid or not), so rules with `validate: false` see them too.
@@ -64,20 +69,21 @@ public struct RuleMatcher: Sendable {
     /// The first rule whose condition holds; `eligible` can rule out rules (e.g. validating rules
     /// for a request the real API rejects).
     public func match(_ input: MatchInput, eligible: (Int) -> Bool = { _ in true }) -> Outcome {
-        var nearest: Miss?
+        // The hot path only counts criteria; the words describing a miss are built for the nearest
+        // rule alone (building them for every rule cost ~0.8 µs per rule and request).
+        var nearest: (index: Int, met: Int, total: Int)?
         for (index, rule) in rules.enumerated() where eligible(index) {
-            let verdict = rule.evaluate(input)
-            if verdict.differences.isEmpty { return .matched(index: index) }
-            let miss = Miss(rule: rule.name, matchedCriteria: verdict.total - verdict.differences.count, totalCriteria: verdict.total, differences: verdict.differences)
-            if nearest == nil || Self.isCloser(miss, than: nearest!) { nearest = miss }
+            let (met, total) = rule.count(input)
+            if met == total { return .matched(index: index) }
+            if let best = nearest {
+                if met * best.total > best.met * total { nearest = (index, met, total) }
+            } else {
+                nearest = (index, met, total)
+            }
         }
-        return .unmatched(nearest: nearest)
-    }
-
-    private static func isCloser(_ miss: Miss, than other: Miss) -> Bool {
-        let mine = Double(miss.matchedCriteria) / Double(max(1, miss.totalCriteria))
-        let theirs = Double(other.matchedCriteria) / Double(max(1, other.totalCriteria))
-        return mine > theirs || (mine == theirs && miss.differences.count < other.differences.count)
+        guard let nearest else { return .unmatched(nearest: nil) }
+        let rule = rules[nearest.index]
+        return .unmatched(nearest: Miss(rule: rule.name, matchedCriteria: nearest.met, totalCriteria: nearest.total, differences: rule.differences(input)))
     }
 }
 
@@ -100,10 +106,32 @@ struct CompiledTextMatcher: Sendable {
         guard let text else { return false }
         switch matcher {
         case .equals(let expected): return text == expected
-        case .contains(let fragment): return text.contains(fragment)
+        case .contains(let fragment): return Self.contains(text, fragment)
         case .matches:
             guard let regex else { return false }
             return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        }
+    }
+
+    /// Byte-wise substring search (Foundation's `contains` bridged through NSString in profiles).
+    /// Byte equality of UTF-8 is what a user means by "the prompt contains this text".
+    static func contains(_ text: String, _ fragment: String) -> Bool {
+        let needle = Array(fragment.utf8)
+        guard let first = needle.first else { return true }
+        var haystack = text
+        return haystack.withUTF8 { bytes in
+            guard bytes.count >= needle.count else { return false }
+            var index = 0
+            let last = bytes.count - needle.count
+            while index <= last {
+                if bytes[index] == first {
+                    var offset = 1
+                    while offset < needle.count && bytes[index + offset] == needle[offset] { offset += 1 }
+                    if offset == needle.count { return true }
+                }
+                index += 1
+            }
+            return false
         }
     }
 
@@ -131,37 +159,48 @@ private struct CompiledRule: Sendable {
         models = rule.when.models
         prompt = rule.when.prompt.map(CompiledTextMatcher.init)
         params = rule.when.params.sorted { $0.key < $1.key }.map { ($0.key, CompiledTextMatcher($0.value)) }
-        headers = rule.when.headers.sorted { $0.key < $1.key }.map { ($0.key, CompiledTextMatcher($0.value)) }
+        headers = rule.when.headers.sorted { $0.key < $1.key }.map { ($0.key.lowercased(), CompiledTextMatcher($0.value)) }
         keys = rule.when.keys
     }
 
-    func evaluate(_ input: MatchInput) -> (total: Int, differences: [String]) {
+    /// How many of the rule's criteria hold, cheapest first, with no text built.
+    func count(_ input: MatchInput) -> (met: Int, total: Int) {
+        var met = 0
         var total = 0
+        func check(_ holds: @autoclosure () -> Bool) {
+            total += 1
+            if holds() { met += 1 }
+        }
+        if let endpoints { check(endpoints.contains(input.endpoint)) }
+        if let models { check(input.model.map(models.contains) ?? false) }
+        if let keys { check(input.key.map(keys.contains) ?? false) }
+        for (name, matcher) in params { check(matcher.holds(for: input.params[name])) }
+        for (name, matcher) in headers { check(matcher.holds(for: input.headerValues[name])) }
+        if let prompt { check(prompt.holds(for: input.prompt)) }
+        return (met, total)
+    }
+
+    /// What differs, in words (only for the nearest rule of an unmatched request).
+    func differences(_ input: MatchInput) -> [String] {
         var differences: [String] = []
         if let endpoints {
-            total += 1
             if !endpoints.contains(input.endpoint) { differences.append("endpoint is '\(input.endpoint.rawValue)', not \(endpoints.map { "'\($0.rawValue)'" }.joined(separator: " or "))") }
         }
         if let models {
-            total += 1
             if !(input.model.map(models.contains) ?? false) { differences.append("model is \(input.model.map { "'\($0)'" } ?? "absent"), not \(models.map { "'\($0)'" }.joined(separator: " or "))") }
         }
         if let prompt {
-            total += 1
             if !prompt.holds(for: input.prompt) { differences.append("prompt does not \(prompt.description)") }
         }
         for (name, matcher) in params {
-            total += 1
             if !matcher.holds(for: input.params[name]) { differences.append("param '\(name)' is \(input.params[name].map { "'\($0)'" } ?? "absent"); it does not \(matcher.description)") }
         }
         for (name, matcher) in headers {
-            total += 1
             if !matcher.holds(for: input.headers[name]) { differences.append("header '\(name)' is \(input.headers[name].map { "'\($0)'" } ?? "absent"); it does not \(matcher.description)") }
         }
-        if let keys {
-            total += 1
-            if !(input.key.map(keys.contains) ?? false) { differences.append("API key \(input.key.map { APIKeyMask.mask($0) } ?? "absent") is not one of the rule's keys") }
+        if let keys, !(input.key.map(keys.contains) ?? false) {
+            differences.append("API key \(input.key.map { APIKeyMask.mask($0) } ?? "absent") is not one of the rule's keys")
         }
-        return (total, differences)
+        return differences
     }
 }

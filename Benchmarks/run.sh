@@ -80,8 +80,8 @@ rm -f "$results"/*.json "$results"/*.txt "$results"/*.body "$results"/*.headers 
 say "build (release)"
 scratch=()
 [[ -n ${BENCH_SCRATCH:-} ]] && scratch=(--scratch-path "$BENCH_SCRATCH")
-(cd "$root" && swift build -c release --product images-mock "${scratch[@]}")
-mock="$(cd "$root" && swift build -c release --product images-mock "${scratch[@]}" --show-bin-path)/images-mock"
+(cd "$root" && swift build -c release --product images-mock --static-swift-stdlib "${scratch[@]}")
+mock="$(cd "$root" && swift build -c release --product images-mock --static-swift-stdlib "${scratch[@]}" --show-bin-path)/images-mock"
 [[ -x $mock ]] || fail "no product at $mock"
 
 baseline="$tools/mhd_baseline"

@@ -190,3 +190,28 @@ struct ScenarioEngineTests {
         #expect(merged.name == "a + b")
     }
 }
+
+@Suite("Rule matcher")
+struct RuleMatcherTests {
+    @Test func byteWiseContainsHandlesEdgesAndUnicode() {
+        #expect(CompiledTextMatcher(.contains("otter")).holds(for: "a sea otter"))
+        #expect(CompiledTextMatcher(.contains("")).holds(for: "anything"))
+        #expect(!CompiledTextMatcher(.contains("otters")).holds(for: "otter"))
+        #expect(CompiledTextMatcher(.contains("é🦦")).holds(for: "café🦦!"))
+        #expect(!CompiledTextMatcher(.contains("x")).holds(for: nil))
+    }
+
+    @Test func regexesAreTriedOnlyWhenEverythingElseHolds() {
+        let rules = [
+            Rule(name: "both", when: RuleCondition(models: ["dall-e-3"], prompt: .matches("(?i)otter")), action: .respond(.images(.generated))),
+        ]
+        let matcher = RuleMatcher(rules: rules)
+        let matching = MatchInput(endpoint: .generations, model: "dall-e-3", prompt: "An OTTER", params: [:], headers: HTTPHeaders(), key: nil)
+        guard case .matched = matcher.match(matching) else { Issue.record("should match"); return }
+        let otherModel = MatchInput(endpoint: .generations, model: "gpt-image-2", prompt: "An OTTER", params: [:], headers: HTTPHeaders(), key: nil)
+        guard case .unmatched(let miss?) = matcher.match(otherModel) else { Issue.record("should miss"); return }
+        // The regex was not tried, so it counts as not met; the words name only the model.
+        #expect(miss.matchedCriteria == 0 && miss.totalCriteria == 2)
+        #expect(miss.differences == ["model is 'gpt-image-2', not 'dall-e-3'"])
+    }
+}

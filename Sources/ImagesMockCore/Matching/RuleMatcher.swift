@@ -87,42 +87,47 @@ public struct RuleMatcher: Sendable {
     }
 }
 
-/// A text matcher with its regular expression compiled.
+/// A text matcher with its regular expression compiled and its needle as bytes.
 struct CompiledTextMatcher: Sendable {
     let matcher: TextMatcher
     /// Compiled once per scenario; NSRegularExpression is immutable and safe to share.
     private let regex: NSRegularExpression?
+    private let needle: [UInt8]
 
     init(_ matcher: TextMatcher) {
         self.matcher = matcher
-        if case .matches(let pattern) = matcher {
+        switch matcher {
+        case .matches(let pattern):
             regex = try? NSRegularExpression(pattern: pattern)
-        } else {
+            needle = []
+        case .contains(let text), .equals(let text):
             regex = nil
+            needle = Array(text.utf8)
         }
     }
+
+    var isRegex: Bool { regex != nil }
 
     func holds(for text: String?) -> Bool {
         guard let text else { return false }
         switch matcher {
         case .equals(let expected): return text == expected
-        case .contains(let fragment): return Self.contains(text, fragment)
+        case .contains: return Self.contains(text, needle)
         case .matches:
             guard let regex else { return false }
             return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
         }
     }
 
-    /// Byte-wise substring search (Foundation's `contains` bridged through NSString in profiles).
-    /// Byte equality of UTF-8 is what a user means by "the prompt contains this text".
-    static func contains(_ text: String, _ fragment: String) -> Bool {
-        let needle = Array(fragment.utf8)
+    /// Byte-wise substring search: no allocation, no bridging (Foundation's `contains` went
+    /// through NSString in profiles). UTF-8 byte equality is what "the prompt contains" means.
+    static func contains(_ text: String, _ needle: [UInt8]) -> Bool {
         guard let first = needle.first else { return true }
         var haystack = text
         return haystack.withUTF8 { bytes in
             guard bytes.count >= needle.count else { return false }
-            var index = 0
             let last = bytes.count - needle.count
+            var index = 0
             while index <= last {
                 if bytes[index] == first {
                     var offset = 1
@@ -152,6 +157,8 @@ private struct CompiledRule: Sendable {
     let params: [(String, CompiledTextMatcher)]
     let headers: [(String, CompiledTextMatcher)]
     let keys: [String]?
+    /// How many criteria the rule has.
+    let criteria: Int
 
     init(_ rule: Rule) {
         name = rule.name
@@ -161,23 +168,31 @@ private struct CompiledRule: Sendable {
         params = rule.when.params.sorted { $0.key < $1.key }.map { ($0.key, CompiledTextMatcher($0.value)) }
         headers = rule.when.headers.sorted { $0.key < $1.key }.map { ($0.key.lowercased(), CompiledTextMatcher($0.value)) }
         keys = rule.when.keys
+        criteria = (endpoints == nil ? 0 : 1) + (models == nil ? 0 : 1) + (keys == nil ? 0 : 1) + params.count + headers.count + (prompt == nil ? 0 : 1)
     }
 
-    /// How many of the rule's criteria hold, cheapest first, with no text built.
+    /// How many of the rule's criteria hold, cheapest first, with no text built. Regular
+    /// expressions, the costly criteria, are only tried when everything else holds; otherwise they
+    /// count as not met (which can only make a rule look farther in the near-miss report).
     func count(_ input: MatchInput) -> (met: Int, total: Int) {
         var met = 0
-        var total = 0
-        func check(_ holds: @autoclosure () -> Bool) {
-            total += 1
-            if holds() { met += 1 }
+        var deferred: [(CompiledTextMatcher, String?)] = []
+        if let endpoints, endpoints.contains(input.endpoint) { met += 1 }
+        if let models, let model = input.model, models.contains(model) { met += 1 }
+        if let keys, let key = input.key, keys.contains(key) { met += 1 }
+        for (name, matcher) in params {
+            if matcher.isRegex { deferred.append((matcher, input.params[name])) } else if matcher.holds(for: input.params[name]) { met += 1 }
         }
-        if let endpoints { check(endpoints.contains(input.endpoint)) }
-        if let models { check(input.model.map(models.contains) ?? false) }
-        if let keys { check(input.key.map(keys.contains) ?? false) }
-        for (name, matcher) in params { check(matcher.holds(for: input.params[name])) }
-        for (name, matcher) in headers { check(matcher.holds(for: input.headerValues[name])) }
-        if let prompt { check(prompt.holds(for: input.prompt)) }
-        return (met, total)
+        for (name, matcher) in headers {
+            if matcher.isRegex { deferred.append((matcher, input.headerValues[name])) } else if matcher.holds(for: input.headerValues[name]) { met += 1 }
+        }
+        if let prompt {
+            if prompt.isRegex { deferred.append((prompt, input.prompt)) } else if prompt.holds(for: input.prompt) { met += 1 }
+        }
+        if met + deferred.count == criteria {
+            for (matcher, text) in deferred where matcher.holds(for: text) { met += 1 }
+        }
+        return (met, criteria)
     }
 
     /// What differs, in words (only for the nearest rule of an unmatched request).

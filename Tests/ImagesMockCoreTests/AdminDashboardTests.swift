@@ -101,6 +101,10 @@ struct AdminDashboardTests {
         #expect(engine.respond(to: HTTPRequest(method: "HEAD", target: "/__admin/images/\(name)")).response.status == 200)
         engine.reset()
         #expect(engine.galleryImages.count == 0)
+        _ = engine.respond(to: generation(#"{"model":"gpt-image-1","prompt":"y","quality":"low"}"#))
+        #expect(engine.galleryImages.count == 1)
+        #expect(engine.respond(to: HTTPRequest(method: "DELETE", target: "/__admin/requests")).response.status == 200)
+        #expect(engine.galleryImages.count == 0)
         #expect(get(engine, "/__admin/images/\(name)").status == 404)
     }
 

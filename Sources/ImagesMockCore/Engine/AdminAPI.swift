@@ -36,6 +36,7 @@ extension MockEngine {
         case ("DELETE", "requests"):
             let cleared = journal.count
             journal.clear()
+            galleryImages.removeAll()
             return json(200, ["cleared": .number(JSONNumber(cleared))])
         case ("POST", "reset"):
             let options = (try? JSONParser.parse(request.body))?.objectValue

@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "ImagesMockCore",
             dependencies: ["ImagesMockCodecs", .product(name: "Yams", package: "Yams")],
-            resources: [.embedInCode("Resources/models.json")],
+            resources: [.embedInCode("Resources/models.json"), .embedInCode("Resources/dashboard.html")],
             swiftSettings: strictSettings
         ),
         .target(

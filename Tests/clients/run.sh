@@ -21,6 +21,7 @@ if [ ! -x "$IMAGES_MOCK_BIN" ]; then
 fi
 
 scripts/setup-python.sh || { echo "run.sh: Python setup failed" >&2; exit 2; }
+scripts/setup-browser.sh || { echo "run.sh: browser setup failed (chromium for test_dashboard.py)" >&2; exit 2; }
 
 status=0
 

@@ -3,12 +3,23 @@ import Foundation
 /// The admin API under `/__admin/` (design §1): health, the journal, resets and loading a scenario.
 enum AdminAPI {
     static let prefix = "/__admin/"
+    static let imagesPrefix = "images/"
+    /// The demo dashboard: one self-contained page (HTML, CSS and JS inline, no external assets).
+    static let dashboardPage: [UInt8] = PackageResources.dashboard_html
 }
 
 extension MockEngine {
     func admin(_ request: HTTPRequest, behaviour: Behaviour) -> HTTPResponse {
         if let refusal = adminRefusal(request) { return refusal }
-        switch (request.method, String(request.path.dropFirst(AdminAPI.prefix.count))) {
+        let route = String(request.path.dropFirst(AdminAPI.prefix.count))
+        if request.method == "GET" || request.method == "HEAD", route.hasPrefix(AdminAPI.imagesPrefix) {
+            return galleryImage(String(route.dropFirst(AdminAPI.imagesPrefix.count)), head: request.method == "HEAD")
+        }
+        switch (request.method, route) {
+        case ("GET", "ui"):
+            return HTTPResponse(status: 200, headers: HTTPHeaders([
+                ("content-type", "text/html; charset=utf-8"), ("cache-control", "no-store"),
+            ]), body: AdminAPI.dashboardPage)
         case ("GET", "health"):
             return json(200, [
                 "status": "ok",
@@ -25,6 +36,7 @@ extension MockEngine {
         case ("DELETE", "requests"):
             let cleared = journal.count
             journal.clear()
+            galleryImages.removeAll()
             return json(200, ["cleared": .number(JSONNumber(cleared))])
         case ("POST", "reset"):
             let options = (try? JSONParser.parse(request.body))?.objectValue
@@ -52,12 +64,27 @@ extension MockEngine {
             }
         default:
             return APIError(status: 404, message: "Invalid URL (\(request.method) \(request.path))",
-                            diagnosis: "Admin routes: GET /__admin/health, GET|DELETE /__admin/requests, POST /__admin/reset, POST /__admin/scenario.")
+                            diagnosis: "Admin routes: GET /__admin/health, GET|DELETE /__admin/requests, POST /__admin/reset, POST /__admin/scenario, GET /__admin/ui, GET /__admin/images/<id>.<ext>.")
                 .response(style: .current)
         }
     }
 
+    /// An image an answer carried, from the gallery store (`<id>.<ext>`; the extension must be the image's).
+    private func galleryImage(_ file: String, head: Bool) -> HTTPResponse {
+        let parts = file.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, let image = galleryImages.image(id: String(parts[0])), image.format.rawValue == parts[1] else {
+            return APIError(status: 404, message: "The image '\(file)' is not in the dashboard's gallery.",
+                            diagnosis: "The gallery keeps the last \(Self.galleryCapacity) images answers carried, for \(Int(Self.galleryLifetimeSeconds / 3600)) h; a journal reset clears it.")
+                .response(style: .current)
+        }
+        return HTTPResponse(status: 200, headers: HTTPHeaders([
+            ("content-type", image.format.mimeType), ("cache-control", "private, max-age=3600"),
+        ]), body: head ? [] : image.bytes)
+    }
+
     /// Beyond loopback the admin API needs its token; a configured token is always required.
+    /// Browsers cannot put a header on a page load or an `<img>`, so `GET /__admin/ui` and
+    /// `GET /__admin/images/...` also take the token as `?token=...`.
     private func adminRefusal(_ request: HTTPRequest) -> HTTPResponse? {
         guard let token = configuration.adminToken else {
             guard configuration.adminRequiresToken else { return nil }
@@ -67,11 +94,18 @@ extension MockEngine {
         let presented = request.headers["authorization"].flatMap { header -> String? in
             let parts = header.split(separator: " ", maxSplits: 1)
             return parts.count == 2 && parts[0].lowercased() == "bearer" ? String(parts[1]) : nil
-        }
+        } ?? browserToken(request)
         guard presented == token else {
             return APIError(status: 401, message: "The admin API needs 'Authorization: Bearer <admin token>'.").response(style: .current)
         }
         return nil
+    }
+
+    private func browserToken(_ request: HTTPRequest) -> String? {
+        guard request.method == "GET" || request.method == "HEAD" else { return nil }
+        let route = request.path.dropFirst(AdminAPI.prefix.count)
+        guard route == "ui" || route.hasPrefix(AdminAPI.imagesPrefix) else { return nil }
+        return Self.queryItems(request.query)["token"]
     }
 
     private func json(_ status: Int, _ value: JSONValue) -> HTTPResponse {

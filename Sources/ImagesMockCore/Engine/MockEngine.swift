@@ -10,6 +10,9 @@ public final class MockEngine: Sendable {
     public let configuration: MockConfiguration
     public let imageCache: ImageCache
     public let imageURLs: ImageURLStore
+    /// Every image an answer carried (url or b64), for the dashboard's gallery: a small store
+    /// holding references to already-encoded images, bounded by count, with a generous lifetime.
+    public let galleryImages: ImageURLStore
     public let journal: Journal
     let clock: any MockClock
     let random: RandomSource
@@ -20,6 +23,8 @@ public final class MockEngine: Sendable {
     /// Versions the real API accepts in the `OpenAI-Version` request header (contract §6.1).
     static let supportedAPIVersions = ["2020-10-01", "2020-11-07"]
     static let imagePathPrefix = "/v1/files/images/"
+    static let galleryCapacity = 256
+    static let galleryLifetimeSeconds = 24 * 3600.0
 
     public init(configuration: MockConfiguration, scenario: Scenario = .builtInDefault, clock: any MockClock = SystemClock(), imageCache: ImageCache? = nil) {
         self.configuration = configuration
@@ -29,6 +34,7 @@ public final class MockEngine: Sendable {
         self.latency = LatencySampler(seed: seed)
         self.imageCache = imageCache ?? ImageCache(maxBytes: configuration.imageCacheBytes)
         self.imageURLs = ImageURLStore(clock: clock, lifetimeSeconds: scenario.imageURLLifetimeSeconds ?? configuration.imageURLLifetimeSeconds)
+        self.galleryImages = ImageURLStore(clock: clock, lifetimeSeconds: Self.galleryLifetimeSeconds, maximumEntries: Self.galleryCapacity)
         self.journal = Journal(capacity: scenario.journalSize ?? configuration.journalSize)
         self.responses = ImagesResponseBuilder(catalog: configuration.validation.catalog)
         self.current = Mutex(Behaviour(scenario: scenario, configuration: configuration, clock: clock))
@@ -48,7 +54,10 @@ public final class MockEngine: Sendable {
     /// Clears what tests accumulate between cases.
     public func reset(journal clearJournal: Bool = true, sequences: Bool = true, buckets: Bool = true) {
         let behaviour = self.behaviour
-        if clearJournal { journal.clear() }
+        if clearJournal {
+            journal.clear()
+            galleryImages.removeAll()
+        }
         if sequences { behaviour.resetSequences() }
         if buckets { behaviour.rateLimiter?.reset() }
     }
@@ -118,6 +127,7 @@ public final class MockEngine: Sendable {
         }
         if var entry = decision.journalEntry {
             entry.status = plan.pendingRender == nil ? plan.response.status : 200
+            entry.images = plan.imageNames
             entry.latencyMilliseconds = Int(Double(plan.delay.components.seconds) * 1000 + Double(plan.delay.components.attoseconds) / 1e15)
             // The journal reads the envelope actually sent, whichever layer produced it (errors only).
             if plan.pendingRender == nil, entry.status >= 400, let error = try? JSONParser.parse(plan.response.body).objectValue?["error"]?.objectValue {
@@ -263,16 +273,25 @@ public final class MockEngine: Sendable {
     }
 
     /// A successful answer is ready at once when its images are cached; otherwise it is rendered later.
+    /// Both carry the `<id>.<ext>` names of the answer's images.
     enum Answer: Sendable {
-        case ready(HTTPResponse)
-        case rendering(PendingRender)
+        case ready(HTTPResponse, [String])
+        case rendering(PendingRender, [String])
     }
 
     func plan(for answer: Answer) -> ResponsePlan {
+        var plan: ResponsePlan
+        let names: [String]
         switch answer {
-        case .ready(let response): ResponsePlan(response: response)
-        case .rendering(let pending): ResponsePlan(response: HTTPResponse(status: 500), pendingRender: pending)
+        case .ready(let response, let carried):
+            plan = ResponsePlan(response: response)
+            names = carried
+        case .rendering(let pending, let carried):
+            plan = ResponsePlan(response: HTTPResponse(status: 500), pendingRender: pending)
+            names = carried
         }
+        plan.imageNames = names
+        return plan
     }
 
     private func delay(_ spec: LatencySpec?, verdict: Result<ValidatedImageRequest, APIError>, endpoint: Endpoint) -> Duration {
@@ -435,28 +454,37 @@ public final class MockEngine: Sendable {
                     seed: configuration.seed ?? 0, transparentBackground: output.background == "transparent"),
                 format: output.outputFormat, compression: output.compression)
         }
+        // Ids are chosen now so the journal can name the images even when they are rendered later.
+        let ids = newImageIDs(keys.count)
+        let names = zip(ids, keys).map { "\($0).\($1.format.rawValue)" }
         let cached = keys.compactMap(imageCache.cachedImage(for:))
         if cached.count == keys.count {
-            return .ready(successResponse(request, inputs: inputs, output: output, images: cached, created: created, baseURL: baseURL, behaviour: behaviour))
+            return .ready(successResponse(request, inputs: inputs, output: output, images: cached, ids: ids, created: created, baseURL: baseURL, behaviour: behaviour), names)
         }
         return .rendering(PendingRender { [self] in
             do throws(ImageCodecError) {
                 var images: [EncodedImage] = []
                 for key in keys { images.append(try imageCache.image(for: key)) }
-                return successResponse(request, inputs: inputs, output: output, images: images, created: created, baseURL: baseURL, behaviour: behaviour)
+                return successResponse(request, inputs: inputs, output: output, images: images, ids: ids, created: created, baseURL: baseURL, behaviour: behaviour)
             } catch {
                 return APIError(
                     status: 500, message: "The server had an error while processing your request. Sorry about that!", type: "server_error",
                     diagnosis: "images-mock could not encode the placeholder image: \(error.message)"
                 ).response(style: behaviour.errorStyle)
             }
-        })
+        }, names)
+    }
+
+    func newImageIDs(_ count: Int) -> [String] {
+        (0..<count).map { _ in "img-" + random.alphanumeric(24) }
     }
 
     func successResponse(
-        _ request: ValidatedImageRequest, inputs: [AcceptedImage], output: ImagesResponseBuilder.ResolvedOutput, images: [EncodedImage], created: Int, baseURL: String,
-        behaviour: Behaviour
+        _ request: ValidatedImageRequest, inputs: [AcceptedImage], output: ImagesResponseBuilder.ResolvedOutput, images: [EncodedImage], ids: [String], created: Int,
+        baseURL: String, behaviour: Behaviour
     ) -> HTTPResponse {
+        // References to encoded images, no copies: the gallery keeps them under the ids the journal names.
+        for (image, id) in zip(images, ids) { galleryImages.store(image, id: id) }
         let body: [UInt8]
         switch request.model.response.kind {
         case .gpt:
@@ -467,9 +495,9 @@ public final class MockEngine: Sendable {
             let safetyIdentifier = request.string("safety_identifier") ?? request.string("user")
             body = responses.gptBody(created: created, images: images, output: output, usage: usage, safetyIdentifier: safetyIdentifier)
         case .dalle:
-            let items: [ImagesResponseBuilder.DalleItem] = images.map { image in
+            let items: [ImagesResponseBuilder.DalleItem] = zip(images, ids).map { image, id in
                 if request.string("response_format") == "b64_json" { return .base64(image.base64) }
-                return .url(publishURL(for: image, baseURL: baseURL, lifetime: behaviour.imageURLLifetimeSeconds))
+                return .url(publishURL(for: image, id: id, baseURL: baseURL, lifetime: behaviour.imageURLLifetimeSeconds))
             }
             let revised = request.model.response.revisedPrompt == true
                 ? ImagesResponseBuilder.revisedPrompt(for: request.prompt ?? "", style: request.string("style")) : nil
@@ -523,8 +551,7 @@ public final class MockEngine: Sendable {
         return result
     }
 
-    private func publishURL(for image: EncodedImage, baseURL: String, lifetime: Double) -> String {
-        let id = "img-" + random.alphanumeric(24)
+    private func publishURL(for image: EncodedImage, id: String, baseURL: String, lifetime: Double) -> String {
         imageURLs.store(image, id: id, lifetimeSeconds: lifetime)
         return "\(baseURL)\(Self.imagePathPrefix)\(id).\(image.format.rawValue)"
     }

@@ -57,7 +57,7 @@ extension MockEngine {
                 plan = self.plan(for: answer(valid, baseURL: baseURL(for: request), behaviour: behaviour))
             case .canned(let images):
                 let valid = (try? verdict.get()) ?? fallbackRequest(input, behaviour: behaviour)
-                plan = ResponsePlan(response: cannedResponse(valid, images: images, baseURL: baseURL(for: request), behaviour: behaviour))
+                plan = self.plan(for: cannedAnswer(valid, images: images, baseURL: baseURL(for: request), behaviour: behaviour))
             }
             plan.response.headers = merged(plan.response.headers, headers)
             return plan
@@ -99,13 +99,15 @@ extension MockEngine {
     }
 
     /// Canned files instead of placeholders: cycled when `n` is larger than the list.
-    private func cannedResponse(_ request: ValidatedImageRequest, images: [CannedImage], baseURL: String, behaviour: Behaviour) -> HTTPResponse {
-        guard let first = images.first else { return HTTPResponse(status: 500) }
+    private func cannedAnswer(_ request: ValidatedImageRequest, images: [CannedImage], baseURL: String, behaviour: Behaviour) -> Answer {
+        guard let first = images.first else { return .ready(HTTPResponse(status: 500), []) }
         var output = responses.resolve(request)
         output.size = ImageSize(width: first.info.width, height: first.info.height)
         output.outputFormat = first.image.format
         let chosen = (0..<request.imageCount).map { images[$0 % images.count].image }
-        return successResponse(request, inputs: request.images("image") + request.images("images"), output: output, images: chosen,
-                               created: Int(clock.now()), baseURL: baseURL, behaviour: behaviour)
+        let ids = newImageIDs(chosen.count)
+        let response = successResponse(request, inputs: request.images("image") + request.images("images"), output: output, images: chosen, ids: ids,
+                                       created: Int(clock.now()), baseURL: baseURL, behaviour: behaviour)
+        return .ready(response, zip(ids, chosen).map { "\($0).\($1.format.rawValue)" })
     }
 }

@@ -123,6 +123,8 @@ public struct ResponsePlan: Sendable {
     public var pendingRender: PendingRender?
     /// A transport fault to act out instead of (or while) sending `response`.
     public var fault: FaultSpec.Kind?
+    /// The images the answer carries, as `<id>.<ext>` names in the engine's gallery store, for the journal.
+    var imageNames: [String] = []
 
     public init(response: HTTPResponse, delay: Duration = .zero, pendingRender: PendingRender? = nil, fault: FaultSpec.Kind? = nil) {
         self.response = response

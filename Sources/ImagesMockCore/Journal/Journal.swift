@@ -33,6 +33,9 @@ public struct JournalEntry: Sendable {
     public var fault: String?
     public var errorCode: String?
     public var errorMessage: String?
+    /// The images the answer carried, as `<id>.<ext>` (the id keys the engine's gallery store);
+    /// served under `/__admin/images/` while the store keeps them.
+    public var images: [String] = []
 
     public init(requestID: String, time: Double, method: String, path: String, endpoint: Endpoint?, status: Int) {
         self.requestID = requestID
@@ -86,6 +89,7 @@ public struct JournalEntry: Sendable {
         members.append(("error", errorMessage == nil && errorCode == nil ? .null : .object(JSONObject([
             ("code", errorCode.map(JSONValue.string) ?? .null), ("message", errorMessage.map(JSONValue.string) ?? .null),
         ]))))
+        members.append(("images", .array(images.map { .string(AdminAPI.prefix + "images/" + $0) })))
         return .object(JSONObject(members))
     }
 }

@@ -261,4 +261,12 @@ struct PackagingTests {
         let validated = try Self.run("/bin/sh", [entrypoint, "validate", good], environment: environment)
         #expect(validated.status == 0, "stderr: \(validated.stderr)")
     }
+
+    @Test func theGitHubActionsSnippetRunsTheImageAsAHealthCheckedService() throws {
+        let snippet = try Self.text("examples/github-actions.yml")
+        for needle in ["services:", "- 8080:8080", "--health-cmd", "/__admin/health", "IMAGES_MOCK_ADMIN_TOKEN:",
+                       "OPENAI_BASE_URL: http://localhost:8080/v1"] {
+            #expect(snippet.contains(needle), "examples/github-actions.yml lacks `\(needle)`")
+        }
+    }
 }

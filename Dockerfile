@@ -1,8 +1,12 @@
 # images-mock: a scripted fake of the OpenAI Images API.
 #   docker build -t images-mock .
 #   docker run --rm -p 8080:8080 images-mock
-# The build stage installs exactly scripts/apt-packages.txt (a test keeps them in step); the runtime
-# stage carries only the shared libraries the binary links.
+#   docker run --rm -p 8080:8080 -v "$PWD/scenarios:/scenarios:ro" \
+#       -e IMAGES_MOCK_SCENARIO=/scenarios/flaky-then-ok.yaml -e IMAGES_MOCK_ADMIN_TOKEN=secret images-mock
+#   docker run --rm -v "$PWD/scenarios:/scenarios:ro" images-mock validate /scenarios/everything.yaml
+# The build stage installs exactly scripts/apt-packages.txt (a test keeps them in step). The release
+# binary links the Swift runtime statically, so the runtime stage carries only the system shared
+# libraries it links (a test runs ldd on the built binary and checks each against this list).
 
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
@@ -18,14 +22,28 @@ RUN swift build -c release --product images-mock --static-swift-stdlib \
  && cp .build/release/images-mock /usr/local/bin/images-mock
 
 FROM debian:bookworm-slim AS runtime
+# libstdc++6 and libgcc-s1 are in the base image already; they are listed because the static Swift
+# runtime needs them. curl serves the HEALTHCHECK.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libmicrohttpd12 libpng16-16 libturbojpeg0 libwebp7 zlib1g curl \
+      libmicrohttpd12 libpng16-16 libturbojpeg0 libwebp7 zlib1g libstdc++6 libgcc-s1 curl \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --no-create-home images-mock
+ && useradd --system --uid 10001 --no-create-home images-mock \
+ && mkdir /scenarios
 COPY --from=build /usr/local/bin/images-mock /usr/local/bin/images-mock
+COPY scripts/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+# Scenario files (and their canned images) are mounted here; name them with IMAGES_MOCK_SCENARIO
+# (space-separated) or pass `serve ... --scenario /scenarios/x.yaml` as the command.
+VOLUME /scenarios
+ENV IMAGES_MOCK_SCENARIO=""
+# The admin API (/__admin/) needs a token beyond loopback: set IMAGES_MOCK_ADMIN_TOKEN at run time.
 USER images-mock
 EXPOSE 8080
-HEALTHCHECK --interval=10s --timeout=2s CMD curl -fsS http://127.0.0.1:8080/__admin/health || exit 1
-ENTRYPOINT ["images-mock"]
+# Healthy: /__admin/health answers 200 (with the token when one is set). Without a token the admin
+# API is disabled beyond loopback and answers 403, which still proves the server is serving.
+HEALTHCHECK --interval=10s --timeout=2s --start-period=5s \
+  CMD code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer ${IMAGES_MOCK_ADMIN_TOKEN:-none}" \
+        http://127.0.0.1:8080/__admin/health) \
+   && { [ "$code" = 200 ] || { [ -z "${IMAGES_MOCK_ADMIN_TOKEN:-}" ] && [ "$code" = 403 ]; }; } || exit 1
+ENTRYPOINT ["docker-entrypoint.sh"]
 CMD ["serve", "--host", "0.0.0.0", "--port", "8080"]

@@ -1,0 +1,127 @@
+import Foundation
+import ImagesMockCore
+import ImagesMockTesting
+import Testing
+
+/// The public API of `ImagesMockTesting`, used the way a test suite would.
+@Suite("Harness")
+struct HarnessTests {
+    struct Boom: Error {}
+
+    static let flaky = """
+        version: 1
+        name: flaky
+        rules:
+          - name: flaky-then-ok
+            when: { endpoint: generations }
+            sequence:
+              - { error: server_error }
+              - { images: generated }
+        """
+
+    /// Writes `text` as `name` into a fresh temporary folder and returns its path.
+    static func scenarioFile(_ text: String, name: String = "scenario.yaml") throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("harness-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent(name)
+        try Data(text.utf8).write(to: file)
+        return file.path
+    }
+
+    /// The status of one generation request, or nil when the mock did not answer.
+    func generate(_ mock: RunningImagesMock) -> Int? {
+        guard let connection = try? RawHTTPConnection(port: mock.port) else { return nil }
+        _ = connection.send(postRequest(json: #"{"model":"gpt-image-2","prompt":"an otter","size":"1024x1024"}"#))
+        return (try? connection.readResponse())??.status
+    }
+
+    func isListening(_ port: Int) -> Bool {
+        (try? RawHTTPConnection(port: port)) != nil
+    }
+
+    @Test func urlsNameTheLoopbackPortAndTheAPIBase() async throws {
+        try await withImagesMock { mock in
+            #expect(mock.port > 0)
+            #expect(mock.baseURL == "http://127.0.0.1:\(mock.port)")
+            #expect(mock.apiBaseURL == mock.baseURL + "/v1")
+        }
+    }
+
+    @Test func theMockIsStoppedWhenTheBodyReturnsOrThrows() async throws {
+        let port = try await withImagesMock { mock in mock.port }
+        #expect(!isListening(port))
+
+        var thrownPort = 0
+        await #expect(throws: Boom.self) {
+            try await withImagesMock { mock in
+                thrownPort = mock.port
+                #expect(isListening(mock.port))
+                throw Boom()
+            }
+        }
+        #expect(thrownPort > 0)
+        #expect(!isListening(thrownPort))
+    }
+
+    @Test func requestsFiltersTheJournalAndResetClearsItWithTheSequences() async throws {
+        let scenario = try ScenarioLoader.load(text: Self.flaky, path: "flaky.yaml")
+        try await withImagesMock(scenario: scenario) { mock in
+            #expect(generate(mock) == 500)
+            #expect(generate(mock) == 200)
+            #expect(mock.requests().count == 2)
+            #expect(mock.requests(endpoint: .generations, status: 500).count == 1)
+            #expect(mock.requests(rule: "flaky-then-ok").map(\.status) == [500, 200])
+            #expect(mock.requests(endpoint: .edits).isEmpty)
+
+            mock.reset(journal: false)
+            #expect(mock.requests().count == 2, "the journal was kept")
+            #expect(generate(mock) == 500, "the sequence starts over")
+
+            mock.reset()
+            #expect(mock.requests().isEmpty)
+            #expect(generate(mock) == 500)
+        }
+    }
+
+    @Test func loadReplacesTheScenarioAndKeepsTheJournal() async throws {
+        try await withImagesMock { mock in
+            #expect(generate(mock) == 200)
+            mock.load(scenario: try ScenarioLoader.load(text: Self.flaky, path: "flaky.yaml"))
+            #expect(mock.scenario.name == "flaky")
+            #expect(generate(mock) == 500)
+            try mock.load(scenarioFile: try Self.scenarioFile("version: 1\nname: calm\nrules: []\n"))
+            #expect(mock.scenario.name == "calm")
+            #expect(generate(mock) == 200)
+            #expect(mock.requests().map(\.status) == [200, 500, 200])
+        }
+    }
+
+    @Test func aScenarioFileIsLoadedByPath() async throws {
+        let path = try Self.scenarioFile(Self.flaky)
+        try await withImagesMock(scenarioFile: path) { mock in
+            #expect(mock.scenario.name == "flaky")
+            #expect(generate(mock) == 500)
+        }
+        let shared = try RunningImagesMock(scenarioFile: path)
+        defer { shared.stop() }
+        #expect(generate(shared) == 500)
+    }
+
+    @Test func anInvalidScenarioFileThrowsTheLoadersErrorBeforeTheBodyRuns() async throws {
+        let path = try Self.scenarioFile("version: 1\nrules:\n  - name: x\n    respond: { error: nope }\n")
+        var ran = false
+        let error = await #expect(throws: ScenarioLoadError.self) {
+            try await withImagesMock(scenarioFile: path) { _ in ran = true }
+        }
+        #expect(!ran)
+        #expect(error?.description.hasPrefix("\(path):4:") == true, "\(String(describing: error))")
+
+        let missing = path + ".missing.yaml"
+        #expect(throws: ScenarioLoadError.self) { try RunningImagesMock(scenarioFile: missing) }
+        try await withImagesMock { mock in
+            let before = mock.scenario.name
+            #expect(throws: ScenarioLoadError.self) { try mock.load(scenarioFile: missing) }
+            #expect(mock.scenario.name == before, "the previous scenario stays")
+        }
+    }
+}

@@ -173,10 +173,16 @@ struct ScenarioEngineTests {
 
     @Test func adminTokenIsRequiredBeyondLoopback() {
         let open = MockEngine(configuration: MockConfiguration(adminRequiresToken: true))
-        #expect(open.respond(to: HTTPRequest(method: "GET", path: "/__admin/health")).response.status == 403)
+        #expect(open.respond(to: HTTPRequest(method: "GET", path: "/__admin/requests")).response.status == 403)
         let guarded = MockEngine(configuration: MockConfiguration(adminToken: "secret", adminRequiresToken: true))
-        #expect(guarded.respond(to: HTTPRequest(method: "GET", path: "/__admin/health")).response.status == 401)
-        #expect(guarded.respond(to: HTTPRequest(method: "GET", path: "/__admin/health", headers: HTTPHeaders([("Authorization", "Bearer secret")]))).response.status == 200)
+        #expect(guarded.respond(to: HTTPRequest(method: "GET", path: "/__admin/requests")).response.status == 401)
+        #expect(guarded.respond(to: HTTPRequest(method: "GET", path: "/__admin/requests", headers: HTTPHeaders([("Authorization", "Bearer secret")]))).response.status == 200)
+        // Health stays open to probes, but says no more than "ok" without the token.
+        let probe = open.respond(to: HTTPRequest(method: "GET", path: "/__admin/health")).response
+        #expect(probe.status == 200)
+        #expect(body(probe)?.keys == ["status"])
+        let authorized = guarded.respond(to: HTTPRequest(method: "GET", path: "/__admin/health", headers: HTTPHeaders([("Authorization", "Bearer secret")]))).response
+        #expect(body(authorized)?["rules"] != nil)
     }
 
     @Test func mergingScenariosConcatenatesRulesAndLaterSettingsWin() {

@@ -10,8 +10,14 @@ enum AdminAPI {
 
 extension MockEngine {
     func admin(_ request: HTTPRequest, behaviour: Behaviour) -> HTTPResponse {
-        if let refusal = adminRefusal(request) { return refusal }
         let route = String(request.path.dropFirst(AdminAPI.prefix.count))
+        let refusal = adminRefusal(request)
+        // Liveness is open to probes (Docker HEALTHCHECK, Kubernetes) wherever the mock listens;
+        // what it runs is only shown to callers the rest of the admin API would accept.
+        if request.method == "GET", route == "health", refusal != nil {
+            return json(200, ["status": "ok"])
+        }
+        if let refusal { return refusal }
         if request.method == "GET" || request.method == "HEAD", route.hasPrefix(AdminAPI.imagesPrefix) {
             return galleryImage(String(route.dropFirst(AdminAPI.imagesPrefix.count)), head: request.method == "HEAD")
         }

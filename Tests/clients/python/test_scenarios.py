@@ -182,7 +182,9 @@ def test_admin_token_is_required_beyond_loopback(tmp_path):
     try:
         line = proc.stdout.readline().decode()
         port = int(line.rsplit(":", 1)[1])
-        assert requests.get(f"http://127.0.0.1:{port}/__admin/health", timeout=TIMEOUT).status_code == 403
+        assert requests.get(f"http://127.0.0.1:{port}/__admin/requests", timeout=TIMEOUT).status_code == 403
+        probe = requests.get(f"http://127.0.0.1:{port}/__admin/health", timeout=TIMEOUT)
+        assert probe.status_code == 200 and probe.json() == {"status": "ok"}
         assert requests.post(f"http://127.0.0.1:{port}/v1/images/generations", headers=JSON_HEADERS,
                              json={"model": "gpt-image-2", "prompt": "x", "n": 0}, timeout=TIMEOUT).status_code == 400
     finally:

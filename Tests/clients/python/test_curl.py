@@ -5,14 +5,12 @@ from __future__ import annotations
 import base64
 import json
 import re
-import shutil
 import subprocess
 
 import pytest
 
 from support import KEY, MULTIPART_TO_GENERATIONS_MESSAGE, REQUEST_ID, assert_image, envelope
 
-pytestmark = pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 
 
 def curl(*args: str) -> tuple[str, dict[str, str], bytes]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import io
 import json
-import shutil
 import subprocess
 
 import openai
@@ -69,7 +68,6 @@ def test_edit_stream_uses_image_edit_events(mock, rgba_png):
     assert_image(events[-1].b64_json, "1024x1024", "png")
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 def test_curl_form_edit(mock, rgba_png, tmp_path):
     image = tmp_path / "otter.png"
     image.write_bytes(rgba_png)

@@ -13,7 +13,6 @@ import asyncio
 import base64
 import io
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -166,10 +165,9 @@ def files(tmp_path_factory) -> Path:
     return root
 
 
-needs_curl = pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 
 
-@needs_curl
+
 class TestCurl:
     def test_single_image_size_auto_follows_landscape_input(self, mock, files):
         resp = curl(mock, EDITS, "-F", "model=gpt-image-1.5", "-F", "prompt=add a red balloon",

@@ -91,6 +91,10 @@ public final class ImagesMockServer: Sendable {
         while core.inFlight.load(ordering: .relaxed) > 0 && clock.now < finalDeadline {
             usleep(2_000)
         }
+        // A paced body that checked for shutdown just before it began may have suspended since the
+        // first sweep; stopping with a suspended connection is undefined behaviour.
+        core.resumeAllSuspended()
+        usleep(10_000)
         MHD_stop_daemon(daemon.pointer)
         Unmanaged.passUnretained(core).release()
         lifecycle.withLock { $0 = .stopped }

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
 
-import { AUTH, envelope, startMock } from './mock.mjs';
+import { AUTH, envelope, startMock, stopCleanly } from './mock.mjs';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const IRE = 'invalid_request_error';
@@ -80,12 +80,7 @@ describe('multipart edits and variations with Node fetch', () => {
     mock = await startMock();
   });
 
-  after(async () => {
-    if (!mock) return;
-    const { code, signal } = await mock.stop();
-    assert.equal(signal, null, `images-mock was killed by ${signal}`);
-    assert.equal(code, 0, `SIGTERM must exit 0; stderr:\n${mock.stderr()}`);
-  });
+  after(() => stopCleanly(mock));
 
   const post = (path, body, headers = {}) =>
     fetch(`${mock.baseURL}/v1/images/${path}`, { method: 'POST', headers: { ...AUTH, ...headers }, body });

@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { AUTH, KEY, envelope, startMock } from './mock.mjs';
+import { AUTH, KEY, envelope, startMock, stopCleanly } from './mock.mjs';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const REQUEST_ID = /^req_[0-9a-f]{32}$/;
@@ -31,12 +31,7 @@ describe('images-mock with Node fetch', () => {
     mock = await startMock();
   });
 
-  after(async () => {
-    if (!mock) return;
-    const { code, signal } = await mock.stop();
-    assert.equal(signal, null, `images-mock was killed by ${signal}`);
-    assert.equal(code, 0, `SIGTERM must exit 0; stderr:\n${mock.stderr()}`);
-  });
+  after(() => stopCleanly(mock));
 
   const generations = () => `${mock.baseURL}/v1/images/generations`;
   const postJSON = (body, headers = AUTH) => fetch(generations(), {

@@ -1,5 +1,6 @@
 // Starts the images-mock binary on port 0 for the Node client tests.
 // The binary is IMAGES_MOCK_BIN or <repo>/.build/debug/images-mock.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -69,4 +70,12 @@ export function startMock(args = [], timeoutMs = 15000) {
 /** The exact error body: 2-space pretty JSON, keys message/type/param/code, trailing newline. */
 export function envelope(message, type = 'invalid_request_error', param = null, code = null) {
   return JSON.stringify({ error: { message, type, param, code } }, null, 2) + '\n';
+}
+
+/** Stops a mock started by startMock and checks it exited cleanly: SIGTERM must end it with 0. */
+export async function stopCleanly(mock) {
+  if (!mock) return;
+  const { code, signal } = await mock.stop();
+  assert.equal(signal, null, `images-mock was killed by ${signal}`);
+  assert.equal(code, 0, `SIGTERM must exit 0; stderr:\n${mock.stderr()}`);
 }

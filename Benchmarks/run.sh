@@ -91,12 +91,12 @@ cc -O2 -Wall -Wextra -o "$baseline" "$here/baseline/mhd_baseline.c" $(pkg-config
 cc -O2 -Wall -Wextra -o "$tools/burst" "$here/drivers/burst.c"
 
 if enabled PLACEHOLDER; then
-    (cd "$here/PlaceholderBench" && swift build -c release)
-    placeholder_bench="$(cd "$here/PlaceholderBench" && swift build -c release --show-bin-path)/PlaceholderBench"
+    (cd "$here/InProcess" && swift build -c release)
+    placeholder_bench="$(cd "$here/InProcess" && swift build -c release --show-bin-path)/PlaceholderBench"
 fi
 if enabled MULTIPART || enabled RULES; then
-    (cd "$here/CoreBench" && swift build -c release)
-    core_bench="$(cd "$here/CoreBench" && swift build -c release --show-bin-path)/CoreBench"
+    (cd "$here/InProcess" && swift build -c release)
+    core_bench="$(cd "$here/InProcess" && swift build -c release --show-bin-path)/CoreBench"
 fi
 
 # ---------------------------------------------------------------------------------------------

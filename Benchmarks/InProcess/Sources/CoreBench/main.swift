@@ -19,6 +19,7 @@ import ImagesMockCore
 
 #if canImport(Glibc)
 import Glibc
+import BenchSupport
 #endif
 
 var multipartRuns = 31
@@ -46,17 +47,8 @@ while let argument = arguments.next() {
     }
 }
 
-let clock = ContinuousClock()
 
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
 
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    let middle = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}
 
 func fail(_ message: String) -> Never {
     print("CoreBench: \(message)")
@@ -230,19 +222,6 @@ func measureRules(path: String) throws -> RuleFigures {
 
 // MARK: - Output
 
-func fixed(_ value: Double, _ digits: Int) -> String {
-    // Foundation-free formatting with a fixed number of decimals.
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let rounded = (value * scale).rounded() / scale
-    var text = String(rounded)
-    if text.contains("e") { return String(value) }
-    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-    let decimals = parts.count > 1 ? parts[1].count : 0
-    if digits == 0 { return String(parts[0]) }
-    if decimals == 0 { text += "." }
-    return text + String(repeating: "0", count: max(0, digits - decimals))
-}
 
 let multipart = runMultipart ? try measureMultipart() : nil
 let rules = try rulesPath.map { try measureRules(path: $0) }

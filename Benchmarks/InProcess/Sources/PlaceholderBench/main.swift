@@ -15,6 +15,7 @@ import ImagesMockCore
 
 #if canImport(Glibc)
 import Glibc
+import BenchSupport
 #endif
 
 struct Variant {
@@ -59,17 +60,8 @@ while let argument = arguments.next() {
     }
 }
 
-let clock = ContinuousClock()
 
-func milliseconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15
-}
 
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    let middle = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}
 
 /// Keeps results observable so the optimiser cannot drop the measured work.
 var sink = 0
@@ -148,19 +140,6 @@ for variant in variants {
     results.append(try measure(variant))
 }
 
-func fixed(_ value: Double, _ digits: Int) -> String {
-    // Foundation-free formatting with a fixed number of decimals.
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let rounded = (value * scale).rounded() / scale
-    var text = String(rounded)
-    if text.contains("e") { return String(value) }
-    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-    let decimals = parts.count > 1 ? parts[1].count : 0
-    if digits == 0 { return String(parts[0]) }
-    if decimals == 0 { text += "." }
-    return text + String(repeating: "0", count: max(0, digits - decimals))
-}
 
 if json {
     let items = results.map { figures in

@@ -219,7 +219,7 @@ int main(int argc, char **argv)
     static struct config config = { .path = "/v1/images/generations", .status = 200 };
     const char *host = "127.0.0.1";
     unsigned int port = 0, threads = 2, connection_limit = 16384;
-    size_t memory_limit = 256 * 1024;
+    size_t memory_limit = 64 * 1024;    /* ServerConfiguration.connectionMemoryLimit */
     config.body = strdup("{}\n");
     config.body_size = 3;
     for (int i = 1; i < argc; i++) {

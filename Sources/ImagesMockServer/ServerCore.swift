@@ -203,11 +203,12 @@ final class ServerCore: Sendable {
     /// Sends the plan's response, or acts out its fault (other connections are never touched).
     private func carryOut(_ plan: ResponsePlan, on connection: OpaquePointer, context: RequestContext) -> MHD_Result {
         let response = plan.response
+        if plan.fault == nil && response.chunks == nil { return queue(response, on: connection, context: context) }
+        // Streams and faults only: an ordinary answer is sent from its pieces, never joined.
         let chunks = response.chunks ?? [ResponseChunk(bytes: response.body)]
         let pacing = Pacing(core: self, connection: ConnectionHandle(pointer: connection), key: ObjectIdentifier(context))
         switch plan.fault {
         case nil:
-            guard response.chunks != nil else { return queue(response, on: connection, context: context) }
             return queue(response, on: connection, context: context, body: PacedBody(chunks: chunks, pacing: pacing))
         case .connectionReset?:
             // Refusing the request makes libmicrohttpd close the socket without a byte of answer.
@@ -244,14 +245,22 @@ final class ServerCore: Sendable {
     private func readQuery(_ connection: OpaquePointer) -> String {
         let collector = HeaderCollector()
         _ = MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, Trampolines.headerIterator, Unmanaged.passUnretained(collector).toOpaque())
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+")
+        // API calls have no query: the character set (costly to build) is only made for admin filters.
+        guard collector.headers.fields.isEmpty == false else { return "" }
+        let allowed = Self.queryValueCharacters
         return collector.headers.map { field in
             let name = field.name.addingPercentEncoding(withAllowedCharacters: allowed) ?? field.name
             let value = field.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? field.value
             return "\(name)=\(value)"
         }.joined(separator: "&")
     }
+
+    /// What may stay unescaped in a query name or value: the query characters less its separators.
+    private static let queryValueCharacters: CharacterSet = {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+")
+        return allowed
+    }()
 
     private func readHeaders(_ connection: OpaquePointer) -> HTTPHeaders {
         let collector = HeaderCollector()
@@ -271,9 +280,7 @@ final class ServerCore: Sendable {
                 size, 32 * 1024, Trampolines.pacedBodyReader,
                 Unmanaged.passRetained(body).toOpaque(), Trampolines.pacedBodyFree)
         } else {
-            mhdResponse = response.body.withUnsafeBytes { bytes in
-                MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
-            }
+            mhdResponse = Self.makeResponse(sending: response.body)
         }
         guard let mhdResponse else { return .NO }
         defer { MHD_destroy_response(mhdResponse) }
@@ -289,6 +296,40 @@ final class ServerCore: Sendable {
         }
         return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
     }
+}
+
+extension ServerCore {
+    /// Bodies up to this size are copied into libmicrohttpd (cheaper than keeping their storage alive).
+    static let copiedBodyLimit = 16 * 1024
+
+    /// Small bodies are copied; larger ones (base64 images, image files) are sent from the
+    /// array's own storage, kept alive by a ``SharedBody`` that libmicrohttpd releases when it is
+    /// done with the response. (An I/O-vector response would avoid joining a body from pieces,
+    /// but libmicrohttpd 0.9.75 then sends the header in a packet of its own: slower.)
+    static func makeResponse(sending body: [UInt8]) -> OpaquePointer? {
+        guard body.count > copiedBodyLimit else {
+            return body.withUnsafeBytes { bytes in
+                MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+            }
+        }
+        let shared = SharedBody(bytes: body)
+        let context = Unmanaged.passRetained(shared).toOpaque()
+        let response = shared.bytes.withUnsafeBytes { bytes in
+            MHD_create_response_from_buffer_with_free_callback_cls(
+                bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), Trampolines.sharedBodyFree, context)
+        }
+        if response == nil { Unmanaged<SharedBody>.fromOpaque(context).release() }
+        return response
+    }
+}
+
+/// The storage of a response body that libmicrohttpd sends without copying. The array is never
+/// mutated and this object keeps it alive until libmicrohttpd releases it, so the address handed
+/// over stays valid for as long as the response exists.
+final class SharedBody: Sendable {
+    let bytes: [UInt8]
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
 }
 
 /// Where a slow body pauses: the connection and its key in the suspension registry.

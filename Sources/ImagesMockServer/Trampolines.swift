@@ -33,6 +33,11 @@ enum Trampolines {
         Unmanaged<PacedBody>.fromOpaque(context).release()
     }
 
+    static let sharedBodyFree: MHD_ContentReaderFreeCallback = { context in
+        guard let context else { return }
+        Unmanaged<SharedBody>.fromOpaque(context).release()
+    }
+
     static let headerIterator: MHD_KeyValueIterator = { context, _, key, value in
         guard let context, let key else { return .YES }
         let collector = Unmanaged<HeaderCollector>.fromOpaque(context).takeUnretainedValue()

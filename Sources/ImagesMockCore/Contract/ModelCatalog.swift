@@ -152,6 +152,20 @@ public struct ResponseProfile: Sendable, Equatable {
     }
 }
 
+/// A parameter's name and rules, shared by reference: the validator walks lists of these on every
+/// request, and copying a ``ParameterSpec`` (two dozen fields) each time showed in profiles.
+public final class ParameterRule: Sendable, Equatable {
+    public let name: String
+    public let spec: ParameterSpec
+
+    init(name: String, spec: ParameterSpec) {
+        self.name = name
+        self.spec = spec
+    }
+
+    public static func == (lhs: ParameterRule, rhs: ParameterRule) -> Bool { lhs.name == rhs.name && lhs.spec == rhs.spec }
+}
+
 /// One model id with everything the validator and the responder need.
 public struct ModelDescriptor: Sendable, Equatable {
     public let id: String
@@ -160,6 +174,31 @@ public struct ModelDescriptor: Sendable, Equatable {
     public let retired: CalendarDate?
     public let response: ResponseProfile
     public let endpoints: [Endpoint: [String: ParameterSpec]]
+    /// Per endpoint, the parameters in the order they are checked: the catalog's validation
+    /// order, then the others alphabetically. Worked out once here rather than on every request.
+    public let checkOrder: [Endpoint: [ParameterRule]]
+    /// Per endpoint, in validation order, the parameters that constrain others (`requires`,
+    /// `excludes`, `sameSizeAs`): the only ones the cross-parameter checks need to visit.
+    let relationChecks: [Endpoint: [ParameterRule]]
+
+    init(id: String, released: CalendarDate?, retired: CalendarDate?, response: ResponseProfile, endpoints: [Endpoint: [String: ParameterSpec]], validationOrder: [String]) {
+        self.id = id
+        self.released = released
+        self.retired = retired
+        self.response = response
+        self.endpoints = endpoints
+        let ordered = Set(validationOrder)
+        checkOrder = endpoints.mapValues { specs in
+            (validationOrder.filter { specs[$0] != nil } + specs.keys.filter { !ordered.contains($0) }.sorted())
+                .map { ParameterRule(name: $0, spec: specs[$0]!) }
+        }
+        relationChecks = endpoints.mapValues { specs in
+            validationOrder.compactMap { name in
+                guard let spec = specs[name], spec.requires != nil || spec.excludes != nil || spec.sameSizeAs != nil else { return nil }
+                return ParameterRule(name: name, spec: spec)
+            }
+        }
+    }
 
     /// Whether the model exists on a given day; `nil` (no `as_of`) means every model is live.
     public func isAvailable(asOf date: CalendarDate?) -> Bool {
@@ -275,6 +314,7 @@ public struct ModelCatalog: Sendable, Equatable {
             resolvedProfiles[name] = result
             return result
         }
+        let validationOrder = try root.strings("validationOrder")
         var models: [String: ModelDescriptor] = [:]
         for entry in try root.objects("models") {
             let id = try entry.string("id")
@@ -282,7 +322,7 @@ public struct ModelCatalog: Sendable, Equatable {
             guard models[id] == nil else { throw LoadError(message: "model catalog: model '\(id)' is listed twice") }
             models[id] = ModelDescriptor(
                 id: id, released: try entry.optionalDate("released"), retired: try entry.optionalDate("retired"),
-                response: profile.response, endpoints: profile.endpoints)
+                response: profile.response, endpoints: profile.endpoints, validationOrder: validationOrder)
         }
         let defaultModel = try root.string("defaultModel")
         guard models[defaultModel] != nil else { throw LoadError(message: "model catalog: default model '\(defaultModel)' is not listed") }
@@ -291,7 +331,7 @@ public struct ModelCatalog: Sendable, Equatable {
         for key in tokens.keys where key != "comment" { outputTokens[key] = try tokens.int(key) }
         return ModelCatalog(
             models: models, defaultModel: defaultModel, timeline: try APITimeline(reading: try root.object("timeline")),
-            validationOrder: try root.strings("validationOrder"), outputTokens: outputTokens)
+            validationOrder: validationOrder, outputTokens: outputTokens)
     }
 
     private struct ResolvedProfile {

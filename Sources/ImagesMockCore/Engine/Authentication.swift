@@ -36,6 +36,14 @@ public struct Authenticator: Sendable {
     /// `Bearer KEY`, or Basic auth with a blank user name and the key as password.
     static func key(from header: String?) -> String? {
         guard let header = header?.trimmedSpacesAndTabs() else { return nil }
+        // What every client sends, read without splitting or lower-casing copies.
+        let bearer = "bearer ".utf8
+        if header.utf8.count > bearer.count, zip(header.utf8, bearer).allSatisfy({ $0 | 0x20 == $1 }) {
+            let credentials = header.utf8.dropFirst(bearer.count)
+            if credentials.first != UInt8(ascii: " ") && credentials.first != UInt8(ascii: "\t") {
+                return String(Substring(credentials))
+            }
+        }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2 else { return nil }
         let scheme = parts[0].lowercased()
@@ -62,6 +70,8 @@ public struct Authenticator: Sendable {
 /// last 4 (contract row 15).
 public enum APIKeyMask {
     public static func mask(_ key: String) -> String {
+        // Keys are ASCII in practice: bytes are characters then, with no grapheme breaking.
+        if key.utf8.allSatisfy({ $0 < 0x80 }) { return mask(asciiBytes: Array(key.utf8)) }
         let characters = Array(key)
         // Short keys are never echoed in full (contract: behaviour UNCONFIRMED; we decided to hide more).
         if characters.count <= 12 {
@@ -69,5 +79,17 @@ public enum APIKeyMask {
             return String(characters.prefix(shown)) + String(repeating: "*", count: characters.count - shown)
         }
         return String(characters.prefix(8)) + String(repeating: "*", count: characters.count - 12) + String(characters.suffix(4))
+    }
+
+    private static func mask(asciiBytes bytes: [UInt8]) -> String {
+        let star = UInt8(ascii: "*")
+        var masked = bytes
+        if bytes.count <= 12 {
+            let shown = bytes.count >= 8 ? 2 : 0
+            for index in shown..<bytes.count { masked[index] = star }
+        } else {
+            for index in 8..<bytes.count - 4 { masked[index] = star }
+        }
+        return String(decoding: masked, as: UTF8.self)
     }
 }

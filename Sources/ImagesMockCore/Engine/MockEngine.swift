@@ -598,6 +598,12 @@ public struct MediaType: Sendable, Equatable {
 
     public init?(_ header: String?) {
         guard let header, !header.trimmedSpacesAndTabs().isEmpty else { return nil }
+        // The usual `application/json`: no parameters to split off.
+        if header == "application/json" {
+            essence = header
+            parameters = []
+            return
+        }
         let pieces = header.split(separator: ";", omittingEmptySubsequences: false)
         essence = pieces[0].trimmedSpacesAndTabs().lowercased()
         parameters = pieces.dropFirst().compactMap { piece in

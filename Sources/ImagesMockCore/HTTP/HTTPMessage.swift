@@ -6,13 +6,20 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
 
     /// The first value of a header, whatever the case of its name.
     public subscript(name: String) -> String? {
-        let lowered = name.lowercased()
-        return fields.first(where: { $0.name.lowercased() == lowered })?.value
+        fields.first(where: { Self.sameName($0.name, name) })?.value
     }
 
     public func values(for name: String) -> [String] {
-        let lowered = name.lowercased()
-        return fields.filter { $0.name.lowercased() == lowered }.map(\.value)
+        fields.filter { Self.sameName($0.name, name) }.map(\.value)
+    }
+
+    /// Header names are ASCII tokens compared without regard to case (RFC 9110 §5.1); comparing
+    /// bytes avoids lower-casing copies of every name on every lookup.
+    static func sameName(_ lhs: String, _ rhs: String) -> Bool {
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        return zip(lhs.utf8, rhs.utf8).allSatisfy { left, right in
+            left == right || (left | 0x20 == right | 0x20 && (left | 0x20) >= 0x61 && (left | 0x20) <= 0x7A)
+        }
     }
 
     public mutating func add(_ name: String, _ value: String) { fields.append((name, value)) }
@@ -24,8 +31,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
     }
 
     public mutating func remove(_ name: String) {
-        let lowered = name.lowercased()
-        fields.removeAll { $0.name.lowercased() == lowered }
+        fields.removeAll { Self.sameName($0.name, name) }
     }
 
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }

@@ -67,6 +67,14 @@ public enum JSONWriter {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     public static func writeString(_ string: String, into output: inout [UInt8], asciiOnly: Bool) {
+        // Keys and most values are printable ASCII without quotes or backslashes: their bytes are
+        // their JSON text, copied at once instead of scalar by scalar.
+        if string.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
+            output.append(0x22)
+            output.append(contentsOf: string.utf8)
+            output.append(0x22)
+            return
+        }
         output.append(0x22)
         for scalar in string.unicodeScalars {
             switch scalar.value {

@@ -45,7 +45,8 @@ public final class RandomSource: Sendable {
     }
 
     public func alphanumeric(_ count: Int) -> String {
-        String(decoding: (0..<count).map { _ in Self.alphanumerics[Int(next() % UInt64(Self.alphanumerics.count))] }, as: UTF8.self)
+        let draws = generator.withLock { generator in (0..<count).map { _ in generator.next() } }
+        return String(decoding: draws.map { Self.alphanumerics[Int($0 % UInt64(Self.alphanumerics.count))] }, as: UTF8.self)
     }
 }
 

@@ -143,9 +143,10 @@ extension RequestValidator {
     }
 
     /// Same dimensions as the reference image, and parameters that exclude each other.
-    func checkFileRelations(specs: [String: ParameterSpec], values: [String: ValidatedValue], provided: Set<String>) throws(APIError) {
-        for name in context.catalog.validationOrder where provided.contains(name) {
-            guard let spec = specs[name] else { continue }
+    func checkFileRelations(_ relations: [ParameterRule], values: [String: ValidatedValue], provided: Set<String>) throws(APIError) {
+        for relation in relations where provided.contains(relation.name) {
+            let name = relation.name
+            let spec = relation.spec
             for other in spec.excludes ?? [] where provided.contains(other) {
                 throw legacy(APIError(status: 400, message: "Invalid '\(name)': '\(name)' cannot be combined with '\(other)'.", param: name, code: "invalid_value"))
             }

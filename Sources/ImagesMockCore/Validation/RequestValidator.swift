@@ -160,27 +160,30 @@ public struct RequestValidator: Sendable {
             }
         }
 
-        var values: [String: ValidatedValue] = ["model": .string(model.id)]
+        let checks = model.checkOrder[endpoint] ?? []
+        var values: [String: ValidatedValue] = Dictionary(minimumCapacity: checks.count + 1)
+        values["model"] = .string(model.id)
         let present = Set(parameters.entries.map(\.name))
-        var provided: Set<String> = ["model"]
-        let orderedNames = context.catalog.validationOrder.filter { specs[$0] != nil }
-            + specs.keys.filter { !context.catalog.validationOrder.contains($0) }.sorted()
-        for name in orderedNames {
-            guard let spec = specs[name], spec.accepts(form: parameters.form) else { continue }
+        var provided: Set<String> = Set(minimumCapacity: parameters.entries.count + 1)
+        provided.insert("model")
+        // `check.spec` is read in place each time: binding it to a local would copy the whole spec.
+        for check in checks {
+            let name = check.name
+            guard check.spec.accepts(form: parameters.form) else { continue }
             let value = parameters[name]
-            if let value, !isExplicitNull(value) || spec.required {
-                if let validated = try validate(value, named: name, spec: spec, form: parameters.form, present: present) {
+            if let value, !isExplicitNull(value) || check.spec.required {
+                if let validated = try validate(value, named: name, spec: check.spec, form: parameters.form, present: present) {
                     values[name] = validated
                 }
                 provided.insert(name)
-            } else if spec.required {
+            } else if check.spec.required {
                 throw messages.missingParameter(name)
-            } else if let defaultValue = spec.defaultValue {
+            } else if let defaultValue = check.spec.defaultValue {
                 values[name] = ValidatedValue(defaultValue)
             }
         }
 
-        try checkDependencies(specs: specs, values: values, provided: provided)
+        try checkDependencies(model.relationChecks[endpoint] ?? [], values: values, provided: provided)
         return ValidatedImageRequest(endpoint: endpoint, model: model, values: values, providedNames: provided)
     }
 
@@ -374,18 +377,19 @@ public struct RequestValidator: Sendable {
 
     // MARK: - Capabilities (checked last, contract §7.3)
 
-    func checkDependencies(specs: [String: ParameterSpec], values: [String: ValidatedValue], provided: Set<String>) throws(APIError) {
+    func checkDependencies(_ relations: [ParameterRule], values: [String: ValidatedValue], provided: Set<String>) throws(APIError) {
         func text(_ name: String) -> String? {
             if case .string(let value) = values[name] { return value }
             return nil
         }
-        for name in context.catalog.validationOrder where provided.contains(name) {
-            guard let requires = specs[name]?.requires else { continue }
+        for relation in relations where provided.contains(relation.name) {
+            let name = relation.name
+            guard let requires = relation.spec.requires else { continue }
             for (other, allowed) in requires.sorted(by: { $0.key < $1.key }) where !(text(other).map(allowed.contains) ?? false) {
                 throw messages.requiresOther(name, other: other, allowed: allowed, actual: text(other))
             }
         }
-        try checkFileRelations(specs: specs, values: values, provided: provided)
+        try checkFileRelations(relations, values: values, provided: provided)
         // A transparent background needs an output format with an alpha channel.
         if text("background") == "transparent", let format = text("output_format"), !["png", "webp"].contains(format) {
             throw messages.valueRequiresOther("background", value: "transparent", other: "output_format", allowed: ["png", "webp"], actual: format)

@@ -29,6 +29,29 @@ struct MultipartLimitTests {
         #expect(failure.1.isLimit)
     }
 
+    /// The declared body length only sizes the file part's buffer: right, too small, too large or
+    /// absent, the parts are the same and the file limit still holds on the bytes that arrive.
+    @Test(arguments: [nil, 0, 10, 2_000, 1_000_000])
+    func theExpectedBodyLengthChangesNothingButTheBuffer(expected: Int?) throws {
+        let file = (0..<1500).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let body = Self.textHead + Array("an otter\r\n".utf8) + Self.fileHead + file + Array("\r\n--abc123--\r\n".utf8)
+        var parser = try MultipartParser(contentType: "multipart/form-data; boundary=abc123")
+        parser.expectedBodyLength = expected
+        var parts: [MultipartPart] = []
+        for start in stride(from: 0, to: body.count, by: 100) {
+            try parser.push(body[start..<min(start + 100, body.count)])
+            while let part = parser.nextPart() { parts.append(part) }
+        }
+        try parser.finish()
+        while let part = parser.nextPart() { parts.append(part) }
+        #expect(parts.map(\.name) == ["prompt", "image"])
+        #expect(parts.last?.body == file)
+
+        var limited = try MultipartParser(contentType: "multipart/form-data; boundary=abc123", limits: MultipartLimits(maxFileBytes: 1000))
+        limited.expectedBodyLength = expected
+        #expect(throws: MultipartError.self) { try limited.push(body[...]) }
+    }
+
     @Test func fileExactlyAtTheLimitIsAccepted() {
         let body = Self.fileHead + [UInt8](repeating: 0x0D, count: 1000) + Array("\r\n--abc123--\r\n".utf8)
         let outcome = Multipart.parseAllWays(body, contentType: "multipart/form-data; boundary=abc123",

@@ -19,6 +19,7 @@ public struct RequestIntake {
         guard let multipartLimits, let contentType = head.headers["content-type"] else { return }
         do {
             parser = try MultipartParser(contentType: contentType, limits: multipartLimits)
+            parser?.expectedBodyLength = head.headers["content-length"].flatMap { Int($0) }
         } catch {
             failure = error
         }

@@ -98,6 +98,13 @@ public struct MultipartParser: Sendable {
     private var textFields: [String: (part: Int, offset: Int)] = [:]
     private var ready: [MultipartPart] = []
 
+    /// The body's declared length (`Content-Length`), when known. A file part cannot be longer
+    /// than what remains of the body after its start, so its buffer is reserved at that size once
+    /// instead of growing (growing a 4 MB upload copied it more than twice over). Only a hint:
+    /// limits are enforced on the bytes that actually arrive, and reserved capacity that is never
+    /// written does not become resident memory.
+    public var expectedBodyLength: Int?
+
     /// Reads the boundary from the request's Content-Type header value.
     ///
     /// Accepts `multipart/form-data` in any case, parameters in any order and case (`charset` and
@@ -442,7 +449,11 @@ public struct MultipartParser: Sendable {
     private mutating func appendContent(_ bytes: ArraySlice<UInt8>) {
         let needed = body.count + bytes.count
         if needed > body.capacity {
-            body.reserveCapacity(Swift.min(bodyLimit, Swift.max(needed, body.capacity * 4)))
+            var capacity = Swift.max(needed, body.capacity * 4)
+            if body.capacity == 0, head?.filename != nil, let expectedBodyLength, expectedBodyLength > bodyOffset {
+                capacity = Swift.max(needed, expectedBodyLength - bodyOffset)
+            }
+            body.reserveCapacity(Swift.min(bodyLimit, capacity))
         }
         body.append(contentsOf: bytes)
     }

@@ -64,8 +64,15 @@ final class ServerCore: Sendable {
 
     // MARK: - The access handler's three phases
 
-    func handle(connection: OpaquePointer, method: String, target: String, upload: UnsafeRawBufferPointer?, uploadSize: UnsafeMutablePointer<Int>, slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> MHD_Result {
+    /// `method` and `target` are read (as Swift strings) on the first call only: libmicrohttpd
+    /// repeats them on every call of the request, one per body chunk.
+    func handle(
+        connection: OpaquePointer, method methodPointer: UnsafePointer<CChar>?, target targetPointer: UnsafePointer<CChar>?, upload: UnsafeRawBufferPointer?,
+        uploadSize: UnsafeMutablePointer<Int>, slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    ) -> MHD_Result {
         guard let existing = slot.pointee else {
+            let method = methodPointer.map { String(cString: $0) } ?? "GET"
+            let target = targetPointer.map { String(cString: $0) } ?? "/"
             let query = readQuery(connection)
             let fullTarget = query.isEmpty ? target : "\(target)?\(query)"
             let context = RequestContext(intake: engine.makeIntake(method: method, target: fullTarget, headers: readHeaders(connection)))

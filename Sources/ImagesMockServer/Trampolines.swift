@@ -10,8 +10,8 @@ enum Trampolines {
         let upload = uploadData.map { UnsafeRawBufferPointer(start: $0, count: uploadDataSize.pointee) }
         return core.handle(
             connection: connection,
-            method: method.map { String(cString: $0) } ?? "GET",
-            target: url.map { String(cString: $0) } ?? "/",
+            method: method,
+            target: url,
             upload: upload,
             uploadSize: uploadDataSize,
             slot: requestSlot)

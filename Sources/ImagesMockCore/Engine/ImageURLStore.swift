@@ -11,7 +11,10 @@ public final class ImageURLStore: Sendable {
 
     private struct State {
         var entries: [String: Entry] = [:]
+        /// Ids in insertion order from `oldest` on; the dropped front is compacted away in bulk,
+        /// not shifted out on every store (a full gallery drops one id per answer).
         var insertionOrder: [String] = []
+        var oldest = 0
     }
 
     private let state = Mutex(State())
@@ -33,15 +36,17 @@ public final class ImageURLStore: Sendable {
             state.entries[id] = Entry(image: image, expiresAt: now + lifetime)
             state.insertionOrder.append(id)
             // Entries (mostly) expire in insertion order, so expired and overflowing ones gather at the front.
-            var dropped = 0
-            while dropped < state.insertionOrder.count {
-                let oldest = state.insertionOrder[dropped]
+            while state.oldest < state.insertionOrder.count {
+                let oldest = state.insertionOrder[state.oldest]
                 let expired = (state.entries[oldest]?.expiresAt ?? 0) <= now
-                guard expired || state.insertionOrder.count - dropped > maximumEntries else { break }
+                guard expired || state.insertionOrder.count - state.oldest > maximumEntries else { break }
                 state.entries[oldest] = nil
-                dropped += 1
+                state.oldest += 1
             }
-            if dropped > 0 { state.insertionOrder.removeFirst(dropped) }
+            if state.oldest > 64 && state.oldest * 2 > state.insertionOrder.count {
+                state.insertionOrder.removeFirst(state.oldest)
+                state.oldest = 0
+            }
         }
     }
 

@@ -5,7 +5,8 @@
 /// A byte trie: the root's children sit in a dense 256-entry table (most start positions stop
 /// there), deeper edges in one open-addressing table keyed by (node, byte). From every start
 /// position the text is walked down the trie; each node that ends a needle reports its atom.
-struct NeedleScanner: Sendable {
+/// A class: the request path passes it around without copying its five arrays.
+final class NeedleScanner: Sendable {
     /// The root's child per byte; 0 = none (the root is node 0 and never anyone's child).
     private let rootChildren: [Int32]
     /// Deeper edges, open addressing with linear probing: `edgeKeys` holds `node << 8 | byte`
@@ -108,7 +109,9 @@ struct NeedleScanner: Sendable {
                 }
             }
             guard count >= shortestNeedle else { return beyondASCII }
-            for start in 0...(count - shortestNeedle) {
+            var start = 0
+            while start <= count - shortestNeedle {
+                defer { start += 1 }
                 var node = rootChildren[Int(read(bytes[start]))]
                 var position = start
                 while node != 0 {

@@ -36,22 +36,30 @@ enum TextSubject: Hashable, Sendable {
 }
 
 /// Everything the rules ask of one text subject, resolved per request by one dictionary lookup
-/// and at most two scans of the text.
-struct TextSubjectIndex: Sendable {
+/// and at most two scans of the text. A class, so the request path reads it in place.
+final class TextSubjectIndex: Sendable {
     let subject: TextSubject
     /// `equals` atoms by the value they want.
-    var equals: [String: [Int32]] = [:]
+    let equals: [String: [Int32]]
     /// Atoms that hold whenever the text is present (`contains: ""`).
-    var present: [Int32] = []
+    let present: [Int32]
     /// `contains` atoms and case-sensitive regex literals, byte for byte.
-    var exact: NeedleScanner?
+    let exact: NeedleScanner?
     /// Case-insensitive regex literals (lower-cased ASCII).
-    var folded: NeedleScanner?
+    let folded: NeedleScanner?
     /// The atoms of `folded`, all taken as present when the text has a non-ASCII byte: Unicode
     /// case folding lets such text match ASCII literals (U+212A KELVIN SIGN matches `k`).
-    var foldedAtoms: [Int32] = []
+    let foldedAtoms: [Int32]
 
-    init(subject: TextSubject) { self.subject = subject }
+    init(subject: TextSubject, equals: [String: [Int32]], present: [Int32], exactNeedles: [(bytes: [UInt8], atom: Int32)],
+         foldedNeedles: [(bytes: [UInt8], atom: Int32)]) {
+        self.subject = subject
+        self.equals = equals
+        self.present = present
+        exact = exactNeedles.isEmpty ? nil : NeedleScanner(needles: exactNeedles, foldsCase: false)
+        folded = foldedNeedles.isEmpty ? nil : NeedleScanner(needles: foldedNeedles, foldsCase: true)
+        foldedAtoms = foldedNeedles.map(\.atom)
+    }
 }
 
 /// A regular expression criterion, shared by every rule that has it on the same subject.
@@ -316,7 +324,8 @@ extension RuleIndex {
         var endpointAtoms: [Endpoint: [Int32]] = [:]
         var modelAtoms: [String: [Int32]] = [:]
         var keyAtoms: [String: [Int32]] = [:]
-        var subjects: [TextSubject: TextSubjectIndex] = [:]
+        var equalsAtoms: [TextSubject: [String: [Int32]]] = [:]
+        var presentAtoms: [TextSubject: [Int32]] = [:]
         var subjectOrder: [TextSubject] = []
         var seenSubjects: Set<TextSubject> = []
         var exactNeedles: [TextSubject: [(bytes: [UInt8], atom: Int32)]] = [:]
@@ -360,14 +369,14 @@ extension RuleIndex {
                 case .equals(let value):
                     plain += 1
                     let (atom, isNew) = atom(for: .equals(subject, value), rule: index)
-                    if isNew { subjects[subject, default: TextSubjectIndex(subject: subject)].equals[value, default: []].append(atom) }
+                    if isNew { equalsAtoms[subject, default: [:]][value, default: []].append(atom) }
                 case .contains(let value):
                     plain += 1
                     let bytes = Array(value.utf8)
                     let (atom, isNew) = atom(for: .contains(subject, bytes, folded: false), rule: index)
                     if isNew {
                         if bytes.isEmpty {
-                            subjects[subject, default: TextSubjectIndex(subject: subject)].present.append(atom)
+                            presentAtoms[subject, default: []].append(atom)
                         } else {
                             exactNeedles[subject, default: []].append((bytes, atom))
                         }
@@ -430,17 +439,10 @@ extension RuleIndex {
 
         /// One index per subject any rule reads, in the order the rules first name them.
         func textSubjects() -> [TextSubjectIndex] {
-            var result: [TextSubjectIndex] = []
-            for subject in subjectOrder {
-                var index = subjects[subject] ?? TextSubjectIndex(subject: subject)
-                if let needles = exactNeedles[subject] { index.exact = NeedleScanner(needles: needles, foldsCase: false) }
-                if let needles = foldedNeedles[subject] {
-                    index.folded = NeedleScanner(needles: needles, foldsCase: true)
-                    index.foldedAtoms = needles.map(\.atom)
-                }
-                result.append(index)
+            subjectOrder.map { subject in
+                TextSubjectIndex(subject: subject, equals: equalsAtoms[subject] ?? [:], present: presentAtoms[subject] ?? [],
+                                 exactNeedles: exactNeedles[subject] ?? [], foldedNeedles: foldedNeedles[subject] ?? [])
             }
-            return result
         }
     }
 }

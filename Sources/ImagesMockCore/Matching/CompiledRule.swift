@@ -119,7 +119,7 @@ final class CompiledRule: Sendable {
         var params: [String: String] = [:]
         for (name, _) in self.params { params[name] = input.params[name] }
         var headers: [(name: String, value: String)] = []
-        for (name, _) in self.headers { if let value = input.headers[name] { headers.append((name, value)) } }
+        for (name, _) in self.headers { if let value = input.headerValues[name] { headers.append((name, value)) } }
         return MatchInput(endpoint: input.endpoint, model: input.model, prompt: prompt == nil ? nil : input.prompt, params: params,
                           headers: HTTPHeaders(headers), key: keys == nil ? nil : input.key)
     }

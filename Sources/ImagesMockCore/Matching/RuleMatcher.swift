@@ -48,8 +48,11 @@ public struct MatchInput: Sendable {
 public struct RuleMatcher: Sendable {
     /// Why a rule did not match, criterion by criterion (for the journal's near-miss report).
     public struct Miss: Sendable, Equatable {
+        /// The rule's name.
         public let rule: String
+        /// Criteria of the rule that held (a regex counts only if everything else held).
         public let matchedCriteria: Int
+        /// Criteria of the rule.
         public let totalCriteria: Int
         /// The rule and the part of the request it reads: the words are built only when the
         /// journal is read, never on the request path.
@@ -64,16 +67,20 @@ public struct RuleMatcher: Sendable {
             evidence = rule.evidence(from: input)
         }
 
-        /// What differs, in words, one entry per criterion not met.
+        /// What differs, in words, one entry per criterion not met (a regex that was not tried
+        /// is described by trying it now).
         public var differences: [String] { compiled.differences(evidence) }
 
+        /// Equal when everything the journal shows is equal.
         public static func == (left: Miss, right: Miss) -> Bool {
             left.rule == right.rule && left.matchedCriteria == right.matchedCriteria && left.totalCriteria == right.totalCriteria
                 && left.differences == right.differences
         }
     }
 
+    /// What ``match(_:eligible:)`` found.
     public enum Outcome: Sendable, Equatable {
+        /// The first eligible rule whose criteria all hold, by its index in the scenario.
         case matched(index: Int)
         /// No rule matched; the nearest one (most criteria met), if any rule exists.
         case unmatched(nearest: Miss?)

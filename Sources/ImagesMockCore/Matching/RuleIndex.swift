@@ -318,7 +318,7 @@ extension RuleIndex {
         var atomIDs: [AtomKey: Int32] = [:]
         var atomRules: [[Int32]] = []
         var atomRegexes: [[Int32]] = []
-        var regexIDs: [TextSubjectKey: Int32] = [:]
+        var regexIDs: [RegexKey: Int32] = [:]
         var regexes: [RegexAtom] = []
         var regexRules: [[Int32]] = []
         var endpointAtoms: [Endpoint: [Int32]] = [:]
@@ -331,7 +331,8 @@ extension RuleIndex {
         var exactNeedles: [TextSubject: [(bytes: [UInt8], atom: Int32)]] = [:]
         var foldedNeedles: [TextSubject: [(bytes: [UInt8], atom: Int32)]] = [:]
 
-        struct TextSubjectKey: Hashable {
+        /// Identity of a regex criterion: the same pattern on the same subject runs once.
+        struct RegexKey: Hashable {
             let subject: TextSubject
             let pattern: String
         }
@@ -361,10 +362,7 @@ extension RuleIndex {
             texts += rule.params.map { (.param($0.0), $0.1) }
             texts += rule.headers.map { (.header($0.0), $0.1) }
             for (subject, matcher) in texts {
-                if !seenSubjects.contains(subject) {
-                    seenSubjects.insert(subject)
-                    subjectOrder.append(subject)
-                }
+                if seenSubjects.insert(subject).inserted { subjectOrder.append(subject) }
                 switch matcher.matcher {
                 case .equals(let value):
                     plain += 1
@@ -408,7 +406,7 @@ extension RuleIndex {
         }
 
         private mutating func regex(subject: TextSubject, pattern: String, matcher: CompiledTextMatcher, rule: Int32) -> Int32 {
-            let key = TextSubjectKey(subject: subject, pattern: pattern)
+            let key = RegexKey(subject: subject, pattern: pattern)
             if let regex = regexIDs[key] {
                 regexRules[Int(regex)].append(rule)
                 return regex

@@ -23,7 +23,8 @@ public struct JournalEntry: Sendable {
     public var status: Int
     /// The rule that answered, if any.
     public var rule: String?
-    /// For an unmatched request: the rule that came nearest and what differed.
+    /// For an unmatched request: the rule that came nearest and what differed (its words are built
+    /// when the entry is rendered, not while the request is answered).
     public var nearMiss: RuleMatcher.Miss?
     /// Parameters as text, in arrival order; long values are cut.
     public var parameters: [(name: String, value: String)]

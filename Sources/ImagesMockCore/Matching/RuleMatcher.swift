@@ -42,180 +42,76 @@ public struct MatchInput: Sendable {
     }
 }
 
-/// Compiled rules: regular expressions are built once per scenario, not per request.
+/// Compiled rules: regular expressions are built once per scenario, not per request, and the
+/// rules are indexed (``RuleIndex``) so that a request costs one evaluation per distinct
+/// criterion rather than one per rule.
 public struct RuleMatcher: Sendable {
     /// Why a rule did not match, criterion by criterion (for the journal's near-miss report).
     public struct Miss: Sendable, Equatable {
+        /// The rule's name.
         public let rule: String
+        /// Criteria of the rule that held (a regex counts only if everything else held).
         public let matchedCriteria: Int
+        /// Criteria of the rule.
         public let totalCriteria: Int
-        public let differences: [String]
+        /// The rule and the part of the request it reads: the words are built only when the
+        /// journal is read, never on the request path.
+        private let compiled: CompiledRule
+        private let evidence: MatchInput
+
+        init(rule: CompiledRule, matchedCriteria: Int, input: MatchInput) {
+            self.rule = rule.name
+            self.matchedCriteria = matchedCriteria
+            totalCriteria = rule.criteria
+            compiled = rule
+            evidence = rule.evidence(from: input)
+        }
+
+        /// What differs, in words, one entry per criterion not met (a regex that was not tried
+        /// is described by trying it now).
+        public var differences: [String] { compiled.differences(evidence) }
+
+        /// Equal when everything the journal shows is equal.
+        public static func == (left: Miss, right: Miss) -> Bool {
+            left.rule == right.rule && left.matchedCriteria == right.matchedCriteria && left.totalCriteria == right.totalCriteria
+                && left.differences == right.differences
+        }
     }
 
-    public enum Outcome: Sendable {
+    /// What ``match(_:eligible:)`` found.
+    public enum Outcome: Sendable, Equatable {
+        /// The first eligible rule whose criteria all hold, by its index in the scenario.
         case matched(index: Int)
         /// No rule matched; the nearest one (most criteria met), if any rule exists.
         case unmatched(nearest: Miss?)
     }
 
-    private let rules: [CompiledRule]
+    /// In scenario order (the near-miss words, and the reference the index is tested against).
+    let rules: [CompiledRule]
+    private let index: RuleIndex
 
     public init(rules: [Rule]) {
         self.rules = rules.map(CompiledRule.init)
+        index = RuleIndex(rules: self.rules)
     }
 
     public var count: Int { rules.count }
 
     /// The first rule whose condition holds; `eligible` can rule out rules (e.g. validating rules
-    /// for a request the real API rejects).
+    /// for a request the real API rejects). Unmatched, the nearest eligible rule: the highest
+    /// share of criteria met, the first on ties; a regular expression counts as met only when it
+    /// was tried, i.e. when every other criterion of its rule holds.
     public func match(_ input: MatchInput, eligible: (Int) -> Bool = { _ in true }) -> Outcome {
-        // The hot path only counts criteria; the words describing a miss are built for the nearest
-        // rule alone (building them for every rule cost ~0.8 µs per rule and request).
-        var nearest: (index: Int, met: Int, total: Int)?
-        for (index, rule) in rules.enumerated() where eligible(index) {
-            let (met, total) = rule.count(input)
-            if met == total { return .matched(index: index) }
-            if let best = nearest {
-                if met * best.total > best.met * total { nearest = (index, met, total) }
-            } else {
-                nearest = (index, met, total)
-            }
-        }
-        guard let nearest else { return .unmatched(nearest: nil) }
-        let rule = rules[nearest.index]
-        return .unmatched(nearest: Miss(rule: rule.name, matchedCriteria: nearest.met, totalCriteria: nearest.total, differences: rule.differences(input)))
-    }
-}
-
-/// A text matcher with its regular expression compiled and its needle as bytes.
-struct CompiledTextMatcher: Sendable {
-    let matcher: TextMatcher
-    /// Compiled once per scenario; NSRegularExpression is immutable and safe to share.
-    private let regex: NSRegularExpression?
-    private let needle: [UInt8]
-
-    init(_ matcher: TextMatcher) {
-        self.matcher = matcher
-        switch matcher {
-        case .matches(let pattern):
-            regex = try? NSRegularExpression(pattern: pattern)
-            needle = []
-        case .contains(let text), .equals(let text):
-            regex = nil
-            needle = Array(text.utf8)
-        }
+        var regexRuns = 0
+        return match(input, eligible: eligible, regexRuns: &regexRuns)
     }
 
-    var isRegex: Bool { regex != nil }
-
-    func holds(for text: String?) -> Bool {
-        guard let text else { return false }
-        switch matcher {
-        case .equals(let expected): return text == expected
-        case .contains: return Self.contains(text, needle)
-        case .matches:
-            guard let regex else { return false }
-            return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    /// ``match(_:eligible:)``, counting the regular expressions it ran (for tests).
+    func match(_ input: MatchInput, eligible: (Int) -> Bool, regexRuns: inout Int) -> Outcome {
+        switch index.verdict(input, eligible: eligible, regexRuns: &regexRuns) {
+        case .matched(let rule): .matched(index: rule)
+        case .nearest(let rule, let met): .unmatched(nearest: Miss(rule: rules[rule], matchedCriteria: met, input: input))
+        case .noEligibleRule: .unmatched(nearest: nil)
         }
-    }
-
-    /// Byte-wise substring search: no allocation, no bridging (Foundation's `contains` went
-    /// through NSString in profiles). UTF-8 byte equality is what "the prompt contains" means.
-    static func contains(_ text: String, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first else { return true }
-        var haystack = text
-        return haystack.withUTF8 { bytes in
-            guard bytes.count >= needle.count else { return false }
-            let last = bytes.count - needle.count
-            var index = 0
-            while index <= last {
-                if bytes[index] == first {
-                    var offset = 1
-                    while offset < needle.count && bytes[index + offset] == needle[offset] { offset += 1 }
-                    if offset == needle.count { return true }
-                }
-                index += 1
-            }
-            return false
-        }
-    }
-
-    var description: String {
-        switch matcher {
-        case .equals(let text): "equal '\(text)'"
-        case .contains(let text): "contain '\(text)'"
-        case .matches(let pattern): "match /\(pattern)/"
-        }
-    }
-}
-
-private struct CompiledRule: Sendable {
-    let name: String
-    let endpoints: [Endpoint]?
-    let models: [String]?
-    let prompt: CompiledTextMatcher?
-    let params: [(String, CompiledTextMatcher)]
-    let headers: [(String, CompiledTextMatcher)]
-    let keys: [String]?
-    /// How many criteria the rule has.
-    let criteria: Int
-
-    init(_ rule: Rule) {
-        name = rule.name
-        endpoints = rule.when.endpoints
-        models = rule.when.models
-        prompt = rule.when.prompt.map(CompiledTextMatcher.init)
-        params = rule.when.params.sorted { $0.key < $1.key }.map { ($0.key, CompiledTextMatcher($0.value)) }
-        headers = rule.when.headers.sorted { $0.key < $1.key }.map { ($0.key.lowercased(), CompiledTextMatcher($0.value)) }
-        keys = rule.when.keys
-        criteria = (endpoints == nil ? 0 : 1) + (models == nil ? 0 : 1) + (keys == nil ? 0 : 1) + params.count + headers.count + (prompt == nil ? 0 : 1)
-    }
-
-    /// How many of the rule's criteria hold, cheapest first, with no text built. Regular
-    /// expressions, the costly criteria, are only tried when everything else holds; otherwise they
-    /// count as not met (which can only make a rule look farther in the near-miss report).
-    func count(_ input: MatchInput) -> (met: Int, total: Int) {
-        var met = 0
-        var deferred: [(CompiledTextMatcher, String?)] = []
-        if let endpoints, endpoints.contains(input.endpoint) { met += 1 }
-        if let models, let model = input.model, models.contains(model) { met += 1 }
-        if let keys, let key = input.key, keys.contains(key) { met += 1 }
-        for (name, matcher) in params {
-            if matcher.isRegex { deferred.append((matcher, input.params[name])) } else if matcher.holds(for: input.params[name]) { met += 1 }
-        }
-        for (name, matcher) in headers {
-            if matcher.isRegex { deferred.append((matcher, input.headerValues[name])) } else if matcher.holds(for: input.headerValues[name]) { met += 1 }
-        }
-        if let prompt {
-            if prompt.isRegex { deferred.append((prompt, input.prompt)) } else if prompt.holds(for: input.prompt) { met += 1 }
-        }
-        if met + deferred.count == criteria {
-            for (matcher, text) in deferred where matcher.holds(for: text) { met += 1 }
-        }
-        return (met, criteria)
-    }
-
-    /// What differs, in words (only for the nearest rule of an unmatched request).
-    func differences(_ input: MatchInput) -> [String] {
-        var differences: [String] = []
-        if let endpoints {
-            if !endpoints.contains(input.endpoint) { differences.append("endpoint is '\(input.endpoint.rawValue)', not \(endpoints.map { "'\($0.rawValue)'" }.joined(separator: " or "))") }
-        }
-        if let models {
-            if !(input.model.map(models.contains) ?? false) { differences.append("model is \(input.model.map { "'\($0)'" } ?? "absent"), not \(models.map { "'\($0)'" }.joined(separator: " or "))") }
-        }
-        if let prompt {
-            if !prompt.holds(for: input.prompt) { differences.append("prompt does not \(prompt.description)") }
-        }
-        for (name, matcher) in params {
-            if !matcher.holds(for: input.params[name]) { differences.append("param '\(name)' is \(input.params[name].map { "'\($0)'" } ?? "absent"); it does not \(matcher.description)") }
-        }
-        for (name, matcher) in headers {
-            if !matcher.holds(for: input.headers[name]) { differences.append("header '\(name)' is \(input.headers[name].map { "'\($0)'" } ?? "absent"); it does not \(matcher.description)") }
-        }
-        if let keys, !(input.key.map(keys.contains) ?? false) {
-            differences.append("API key \(input.key.map { APIKeyMask.mask($0) } ?? "absent") is not one of the rule's keys")
-        }
-        return differences
     }
 }

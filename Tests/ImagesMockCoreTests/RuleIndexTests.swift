@@ -208,4 +208,15 @@ struct RuleIndexTests {
         let kept = String(describing: miss)
         #expect(!kept.contains("sk-secret") && !kept.contains("secret prompt"))
     }
+
+    @Test func aNearMissOnAKeyRuleKeepsTheKeyMasked() throws {
+        let matcher = RuleMatcher(rules: [
+            Rule(name: "vip", when: RuleCondition(endpoints: [.generations], keys: ["sk-vip-0123456789"]), action: .respond(.images(.generated)))
+        ])
+        let input = MatchInput(endpoint: .generations, model: nil, prompt: "x", params: [:], headers: HTTPHeaders(), key: "sk-proj-abcdefghijklmnop")
+        guard case .unmatched(let miss?) = matcher.match(input) else { Issue.record("should miss"); return }
+        #expect(miss.matchedCriteria == 1 && miss.totalCriteria == 2)
+        #expect(miss.differences == ["API key sk-proj-************mnop is not one of the rule's keys"])
+        #expect(!String(describing: miss).contains("abcdefghijklmnop"))
+    }
 }

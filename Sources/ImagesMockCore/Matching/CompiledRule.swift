@@ -114,13 +114,17 @@ final class CompiledRule: Sendable {
     }
 
     /// The part of `input` that ``differences(_:)`` reads, so a near miss kept in the journal
-    /// holds neither the whole request's texts nor an API key the rule does not ask about.
+    /// holds neither the whole request's texts nor an API key (other than one the rule lists).
     func evidence(from input: MatchInput) -> MatchInput {
         var params: [String: String] = [:]
         for (name, _) in self.params { params[name] = input.params[name] }
         var headers: [(name: String, value: String)] = []
         for (name, _) in self.headers { if let value = input.headerValues[name] { headers.append((name, value)) } }
+        // A key the rule does not list is kept masked (the journal never holds a whole key):
+        // masking is idempotent, so the words built later are the same.
+        var key: String?
+        if let keys, let given = input.key { key = keys.contains(given) ? given : APIKeyMask.mask(given) }
         return MatchInput(endpoint: input.endpoint, model: input.model, prompt: prompt == nil ? nil : input.prompt, params: params,
-                          headers: HTTPHeaders(headers), key: keys == nil ? nil : input.key)
+                          headers: HTTPHeaders(headers), key: key)
     }
 }

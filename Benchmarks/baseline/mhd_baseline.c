@@ -8,8 +8,8 @@
  *   anything else          404, empty body.
  *
  * The daemon runs exactly as images-mock's does (Sources/CMicroHTTPD/shim.h): internal polling
- * thread pool + epoll + suspend/resume + ITC, 2 threads, connection limit 16384 (--connection-limit), 256 KiB connection
- * memory limit, 60 s timeout, backlog 1024. The response is created per request from the loaded
+ * thread pool + epoll + suspend/resume + ITC, 2 threads, connection limit 16384 (--connection-limit), 64 KiB connection
+ * memory limit (--memory-limit), 60 s timeout, backlog 4096 (the kernel caps it at somaxconn). The response is created per request from the loaded
  * bytes without copying them (MHD_RESPMEM_PERSISTENT): the cheapest answer MHD can give, i.e. the
  * ceiling a server on this library can reach. `--copy` makes MHD copy the body per request instead
  * (MHD_RESPMEM_MUST_COPY, as the mock does), and `--memory-limit` changes the connection memory
@@ -264,7 +264,7 @@ int main(int argc, char **argv)
         MHD_OPTION_CONNECTION_LIMIT, connection_limit,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)4096,
         MHD_OPTION_END);
     if (daemon == NULL) { fprintf(stderr, "mhd_baseline: could not start on %s:%u\n", host, port); return 1; }
     if (config.delay_ms > 0) {           /* signals stay blocked in it (inherited mask) */

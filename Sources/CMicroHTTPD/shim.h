@@ -48,7 +48,7 @@ images_mock_start_daemon(const char *host, uint16_t port,
                             MHD_OPTION_CONNECTION_LIMIT, connection_limit,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
                             MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds,
-                            MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+                            MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)4096,
                             MHD_OPTION_END);
 }
 

@@ -95,6 +95,7 @@ public final class ImagesMockServer: Sendable {
         // first sweep; stopping with a suspended connection is undefined behaviour.
         core.resumeAllSuspended()
         usleep(10_000)
+        core.stopTimers()
         MHD_stop_daemon(daemon.pointer)
         Unmanaged.passUnretained(core).release()
         lifecycle.withLock { $0 = .stopped }

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import ImagesMockCore
 import Logging
@@ -49,6 +48,8 @@ final class ServerCore: Sendable {
     /// Rendering is CPU-bound: at most as many at once as there are cores, so bursts wait in this
     /// queue (not on blocked threads) and the polling threads keep serving.
     private let renderQueue: OperationQueue
+    /// Resumes connections suspended for a delay or a paced body when their time comes.
+    private let resumeTimer = ResumeTimer()
 
     init(engine: MockEngine, configuration: ServerConfiguration, logger: Logger) {
         self.engine = engine
@@ -58,7 +59,13 @@ final class ServerCore: Sendable {
         queue.name = "images-mock.render"
         queue.maxConcurrentOperationCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
         self.renderQueue = queue
+        resumeTimer.start { [self] keys in
+            for key in keys { resume(key) }
+        }
     }
+
+    /// Ends the resume timer's thread (the server resumes what is still suspended itself).
+    func stopTimers() { resumeTimer.stop() }
 
     var renderingCount: Int { rendering.load(ordering: .sequentiallyConsistent) }
 
@@ -185,10 +192,7 @@ final class ServerCore: Sendable {
     }
 
     private func scheduleResume(_ key: ObjectIdentifier, after delay: Duration) {
-        let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
-        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
-            resume(key)
-        }
+        resumeTimer.schedule(key, after: delay)
     }
 
     /// Resumes once: the timer and shutdown may race, the registry decides who wins.

@@ -53,7 +53,7 @@ def main():
     options = parser.parse_args()
     with open(options.out, "w") as out:
         out.write(f"# {options.count} rules that never match the benchmark request (written by make_rules.py)\n")
-        out.write("version: 1\nname: bench-rules\nrules:\n")
+        out.write("version: 1\nname: bench-rules\nrules:" + ("\n" if options.count > 0 else " []\n"))
         for index in range(1, options.count + 1):
             out.write(rule(index))
 

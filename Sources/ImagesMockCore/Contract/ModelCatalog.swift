@@ -154,16 +154,16 @@ public struct ResponseProfile: Sendable, Equatable {
 
 /// A parameter's name and rules, shared by reference: the validator walks lists of these on every
 /// request, and copying a ``ParameterSpec`` (two dozen fields) each time showed in profiles.
-public final class ParameterRule: Sendable, Equatable {
-    public let name: String
-    public let spec: ParameterSpec
+final class ParameterRule: Sendable, Equatable {
+    let name: String
+    let spec: ParameterSpec
 
     init(name: String, spec: ParameterSpec) {
         self.name = name
         self.spec = spec
     }
 
-    public static func == (lhs: ParameterRule, rhs: ParameterRule) -> Bool { lhs.name == rhs.name && lhs.spec == rhs.spec }
+    static func == (lhs: ParameterRule, rhs: ParameterRule) -> Bool { lhs.name == rhs.name && lhs.spec == rhs.spec }
 }
 
 /// One model id with everything the validator and the responder need.
@@ -176,7 +176,7 @@ public struct ModelDescriptor: Sendable, Equatable {
     public let endpoints: [Endpoint: [String: ParameterSpec]]
     /// Per endpoint, the parameters in the order they are checked: the catalog's validation
     /// order, then the others alphabetically. Worked out once here rather than on every request.
-    public let checkOrder: [Endpoint: [ParameterRule]]
+    let checkOrder: [Endpoint: [ParameterRule]]
     /// Per endpoint, in validation order, the parameters that constrain others (`requires`,
     /// `excludes`, `sameSizeAs`): the only ones the cross-parameter checks need to visit.
     let relationChecks: [Endpoint: [ParameterRule]]

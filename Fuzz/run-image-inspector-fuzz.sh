@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Fuzzes ImageInspector.inspect with libFuzzer and AddressSanitizer.
+# Fuzzes ImageInspector.inspect with libFuzzer and AddressSanitizer, and checks that inspecting
+# only what the multipart parser's image sieve keeps gives the same result as the whole file.
 #
 #   Fuzz/run-image-inspector-fuzz.sh [SECONDS] [LIBFUZZER_FLAGS...]     (SECONDS defaults to 60)
 #
-# The target is compiled straight from the inspector's source files plus ImageTypes.swift (which
+# The target is compiled straight from the inspector's source files (and the sieve's) plus ImageTypes.swift (which
 # supplies ImageFormat and has no imports), so neither SwiftPM nor the image C libraries are
 # involved. Seeds come from Fuzz/corpus/image-inspector (committed, read only) and the mutations
 # use Fuzz/image-inspector.dict (signatures, chunk types, markers). New inputs go to
@@ -29,6 +30,8 @@ sources=(
   Sources/ImagesMockCore/Images/ImageInspector+JPEG.swift
   Sources/ImagesMockCore/Images/ImageInspector+WebP.swift
   Sources/ImagesMockCore/Images/CRC32.swift
+  Sources/ImagesMockCore/Images/ImageBytes.swift
+  Sources/ImagesMockCore/Multipart/ImageStructureSieve.swift
   Fuzz/ImageInspectorFuzz/main.swift
 )
 

@@ -11,7 +11,9 @@
 //
 // Oracle: besides any trap (bounds, overflow, precondition) and ASan findings, the outcome of a
 // split parse must equal the outcome of a single push, and every returned part must be the
-// exact bytes at its recorded offset in the body.
+// exact bytes at its recorded offset in the body. Parsed with `FileContentRetention.imageStructure`,
+// the outcome must be the same except that file parts may leave runs out: their length, and every
+// byte they keep, must match the whole parse.
 
 let contentTypes = [
     "multipart/form-data; boundary=abc123",
@@ -29,7 +31,10 @@ struct Outcome: Equatable {
     var error: MultipartError?
 }
 
-func parse(_ body: ArraySlice<UInt8>, contentType: String, limits: MultipartLimits, chunks: (Int) -> Int) -> Outcome {
+func parse(
+    _ body: ArraySlice<UInt8>, contentType: String, limits: MultipartLimits, retention: FileContentRetention = .whole,
+    chunks: (Int) -> Int
+) -> Outcome {
     var outcome = Outcome()
     var parser: MultipartParser
     do {
@@ -38,6 +43,7 @@ func parse(_ body: ArraySlice<UInt8>, contentType: String, limits: MultipartLimi
         outcome.error = error
         return outcome
     }
+    parser.fileRetention = retention
     do throws(MultipartError) {
         var start = body.startIndex
         var step = 0
@@ -84,6 +90,30 @@ public func multipartFuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) ->
     let whole = parse(body, contentType: contentType, limits: limits, chunks: { _ in Int.max / 4 })
     let split = parse(body, contentType: contentType, limits: limits, chunks: chunks)
     precondition(whole == split, "split parse differs from a single push")
+
+    let sieved = parse(body, contentType: contentType, limits: limits, retention: .imageStructure, chunks: chunks)
+    precondition(sieved.error == whole.error && sieved.parts.count == whole.parts.count, "sieved parse differs in outcome")
+    for (kept, full) in zip(sieved.parts, whole.parts) {
+        precondition(kept.name == full.name && kept.filename == full.filename && kept.headers == full.headers
+            && kept.byteOffset == full.byteOffset && kept.bodyOffset == full.bodyOffset, "sieved part head differs")
+        precondition(kept.contentLength == full.body.count, "sieved length \(kept.contentLength) != \(full.body.count)")
+        precondition(kept.isFile || kept.omitted.isEmpty, "a text field left bytes out")
+        var keptIndex = 0
+        var gaps = kept.omitted[...]
+        var offset = 0
+        while offset < full.body.count {
+            if let gap = gaps.first, gap.lowerBound == offset {
+                precondition(!gap.isEmpty && gap.upperBound <= full.body.count, "bad omitted range \(gap)")
+                offset = gap.upperBound
+                gaps = gaps.dropFirst()
+                continue
+            }
+            precondition(kept.body[keptIndex] == full.body[offset], "sieved byte differs at \(offset)")
+            keptIndex += 1
+            offset += 1
+        }
+        precondition(gaps.isEmpty && keptIndex == kept.body.count, "sieved ranges do not tile the content")
+    }
 
     let offsetBase = body.startIndex
     var previous = -1

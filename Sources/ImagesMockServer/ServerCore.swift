@@ -112,7 +112,11 @@ final class ServerCore: Sendable {
                     context.phase = .discarding(plan, discardedBytes: size)
                     return .YES
                 }
-                if let upload { context.intake.receive(Array(upload.prefix(size))) }
+                if let upload {
+                    // Parsed in place: libmicrohttpd's buffer is valid until this call returns.
+                    let bytes = UnsafeBufferPointer(start: upload.baseAddress?.assumingMemoryBound(to: UInt8.self), count: min(size, upload.count))
+                    context.intake.receive(bytes.span)
+                }
             case .discarding(let plan, let discarded):
                 // Reading on is bounded too: a client that never stops sending is cut off.
                 guard discarded + size <= Self.maximumDiscardedBytes else { return .NO }

@@ -6,7 +6,7 @@ import Testing
 // MARK: - Builders for files the encoder cannot make
 
 /// Bitwise CRC-32 (PNG), deliberately independent of the table-driven one under test.
-private func referenceCRC(_ bytes: some Sequence<UInt8>) -> UInt32 {
+func referenceCRC(_ bytes: some Sequence<UInt8>) -> UInt32 {
     var crc: UInt32 = 0xFFFF_FFFF
     for byte in bytes {
         crc ^= UInt32(byte)
@@ -17,33 +17,33 @@ private func referenceCRC(_ bytes: some Sequence<UInt8>) -> UInt32 {
     return ~crc
 }
 
-private func be32(_ value: UInt32) -> [UInt8] {
+func be32(_ value: UInt32) -> [UInt8] {
     [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
 }
 
-private func le32(_ value: Int) -> [UInt8] {
+func le32(_ value: Int) -> [UInt8] {
     [UInt8(value & 0xFF), UInt8((value >> 8) & 0xFF), UInt8((value >> 16) & 0xFF), UInt8((value >> 24) & 0xFF)]
 }
 
-private func le24(_ value: Int) -> [UInt8] {
+func le24(_ value: Int) -> [UInt8] {
     Array(le32(value).prefix(3))
 }
 
-private let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
 /// One PNG chunk: length, type, data, CRC.
-private func pngChunk(_ type: String, _ data: [UInt8] = []) -> [UInt8] {
+func pngChunk(_ type: String, _ data: [UInt8] = []) -> [UInt8] {
     let typeAndData = Array(type.utf8) + data
     return be32(UInt32(data.count)) + typeAndData + be32(referenceCRC(typeAndData))
 }
 
-private func ihdrData(width: UInt32, height: UInt32, depth: UInt8, colourType: UInt8, interlace: UInt8 = 0) -> [UInt8] {
+func ihdrData(width: UInt32, height: UInt32, depth: UInt8, colourType: UInt8, interlace: UInt8 = 0) -> [UInt8] {
     be32(width) + be32(height) + [depth, colourType, 0, 0, interlace]
 }
 
 /// A PNG with the given IHDR fields, `extra` chunks before the image data, one IDAT (its
 /// contents are never decompressed by the inspector) and IEND.
-private func makePNG(
+func makePNG(
     width: UInt32 = 5, height: UInt32 = 3, depth: UInt8 = 8, colourType: UInt8 = 2, interlace: UInt8 = 0,
     extra: [[UInt8]] = [], idat: Bool = true, iend: Bool = true
 ) -> [UInt8] {
@@ -55,7 +55,7 @@ private func makePNG(
 }
 
 /// A JPEG header: SOI, APP0 (JFIF), DQT, a frame header, DHT, SOS, a few scan bytes and EOI.
-private func makeJPEG(
+func makeJPEG(
     width: Int = 40, height: Int = 30, components: Int = 3, precision: UInt8 = 8, sof: UInt8 = 0xC0,
     beforeFrame: [UInt8] = []
 ) -> [UInt8] {
@@ -77,17 +77,17 @@ private func makeJPEG(
 }
 
 /// A RIFF/WEBP file around `chunks`, with a correct RIFF size.
-private func makeWebP(_ chunks: [UInt8]) -> [UInt8] {
+func makeWebP(_ chunks: [UInt8]) -> [UInt8] {
     Array("RIFF".utf8) + le32(chunks.count + 4) + Array("WEBP".utf8) + chunks
 }
 
 /// A WebP chunk with its size and, for odd sizes, the pad byte.
-private func webpChunk(_ fourCC: String, _ data: [UInt8]) -> [UInt8] {
+func webpChunk(_ fourCC: String, _ data: [UInt8]) -> [UInt8] {
     Array(fourCC.utf8) + le32(data.count) + data + (data.count % 2 == 1 ? [0] : [])
 }
 
 /// A VP8 key frame header (frame tag, start code, 14-bit sizes) plus filler.
-private func vp8Frame(width: Int, height: Int, startCode: [UInt8] = [0x9D, 0x01, 0x2A]) -> [UInt8] {
+func vp8Frame(width: Int, height: Int, startCode: [UInt8] = [0x9D, 0x01, 0x2A]) -> [UInt8] {
     // Key frame (bit 0 clear), profile 0, shown (bit 4), first partition of 8 bytes.
     let tag = 0 | 1 << 4 | 8 << 5
     return le24(tag) + startCode + [UInt8(width & 0xFF), UInt8(width >> 8), UInt8(height & 0xFF), UInt8(height >> 8)]
@@ -95,17 +95,17 @@ private func vp8Frame(width: Int, height: Int, startCode: [UInt8] = [0x9D, 0x01,
 }
 
 /// A VP8L header: signature, 14-bit width - 1 and height - 1, alpha bit, version 0.
-private func vp8lHeader(width: Int, height: Int, alpha: Bool) -> [UInt8] {
+func vp8lHeader(width: Int, height: Int, alpha: Bool) -> [UInt8] {
     let bits = (width - 1) | (height - 1) << 14 | (alpha ? 1 << 28 : 0)
     return [0x2F] + le32(bits) + [0, 0, 0]
 }
 
-private func vp8xData(flags: UInt8, width: Int, height: Int) -> [UInt8] {
+func vp8xData(flags: UInt8, width: Int, height: Int) -> [UInt8] {
     [flags, 0, 0, 0] + le24(width - 1) + le24(height - 1)
 }
 
 /// A smooth test picture with an alpha ramp, optionally opaque.
-private func gradient(width: Int, height: Int, alpha: Bool) -> RGBAImage {
+func gradient(width: Int, height: Int, alpha: Bool) -> RGBAImage {
     var pixels = [UInt8](repeating: 255, count: width * height * 4)
     for y in 0..<height {
         for x in 0..<width {

@@ -23,7 +23,7 @@ enum FormParameters {
                 let name = part.name.hasSuffix("[]") ? String(part.name.dropLast(2)) : part.name
                 note(name)
                 files[name, default: []].append(
-                    UploadedFile(fieldName: part.name, filename: part.filename, contentType: part.contentType, bytes: part.body, byteOffset: part.byteOffset))
+                    UploadedFile(fieldName: part.name, filename: part.filename, contentType: part.contentType, content: ImageBytes(kept: part.body, omitted: part.omitted), byteOffset: part.byteOffset))
                 continue
             }
             let text = part.text ?? String(decoding: part.body, as: UTF8.self)

@@ -314,7 +314,7 @@ public final class MockEngine: Sendable {
         for item in parameters.entries {
             if case .files(let files) = item.value {
                 for file in files {
-                    entry.files.append(JournalEntry.FileSummary(field: file.fieldName, filename: file.filename, contentType: file.contentType, bytes: file.bytes.count))
+                    entry.files.append(JournalEntry.FileSummary(field: file.fieldName, filename: file.filename, contentType: file.contentType, bytes: file.byteCount))
                 }
             } else {
                 let text = texts[item.name] ?? ""
@@ -326,7 +326,7 @@ public final class MockEngine: Sendable {
     private func record(_ request: ValidatedImageRequest, in entry: inout JournalEntry) {
         let accepted = request.images("image") + request.images("images") + request.images("mask")
         for index in entry.files.indices {
-            guard let match = accepted.first(where: { $0.file.fieldName == entry.files[index].field && $0.file.bytes.count == entry.files[index].bytes }) else { continue }
+            guard let match = accepted.first(where: { $0.file.fieldName == entry.files[index].field && $0.file.byteCount == entry.files[index].bytes }) else { continue }
             entry.files[index].format = match.info.format.rawValue
             entry.files[index].width = match.info.width
             entry.files[index].height = match.info.height

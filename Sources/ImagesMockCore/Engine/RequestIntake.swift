@@ -20,16 +20,21 @@ public struct RequestIntake {
         do {
             parser = try MultipartParser(contentType: contentType, limits: multipartLimits)
             parser?.expectedBodyLength = head.headers["content-length"].flatMap { Int($0) }
+            // Uploads are only inspected, never echoed: their image data need not be kept.
+            parser?.fileRetention = .imageStructure
         } catch {
             failure = error
         }
     }
 
-    /// Takes the next chunk of the body, whatever its size.
-    public mutating func receive(_ bytes: ArraySlice<UInt8>) {
+    /// Takes the next chunk of the body, whatever its size. A multipart body is parsed straight
+    /// from `bytes` (a server's receive buffer): only parts' kept content is copied.
+    public mutating func receive(_ bytes: Span<UInt8>) {
         receivedBytes += bytes.count
         guard isMultipart else {
-            buffer.append(contentsOf: bytes)
+            buffer.append(addingCapacity: bytes.count) { output in
+                for index in bytes.indices { output.append(bytes[index]) }
+            }
             return
         }
         guard failure == nil, parser != nil else { return }
@@ -42,7 +47,11 @@ public struct RequestIntake {
         }
     }
 
-    public mutating func receive(_ bytes: [UInt8]) { receive(bytes[...]) }
+    /// Takes the next chunk of the body, whatever its size.
+    public mutating func receive(_ bytes: ArraySlice<UInt8>) { receive(bytes.span) }
+
+    /// Takes the next chunk of the body, whatever its size.
+    public mutating func receive(_ bytes: [UInt8]) { receive(bytes.span) }
 
     /// Ends the body; after this the intake holds either the parts or the first defect.
     mutating func finish() -> (body: [UInt8], parts: [MultipartPart], failure: MultipartError?) {

@@ -30,6 +30,19 @@ enum CRC32 {
         let lower = max(range.lowerBound, 0)
         let upper = min(range.upperBound, bytes.count)
         guard lower < upper else { return 0 }
+        return checksum(bytes[lower..<upper].span)
+    }
+
+    /// The CRC-32 of `bytes[range]` (a range inside the file).
+    static func checksum(_ bytes: ImageBytes, _ range: Range<Int>) -> UInt32 {
+        checksum(bytes[range].span)
+    }
+
+    /// The CRC-32 of all of `bytes`.
+    static func checksum(_ bytes: Span<UInt8>) -> UInt32 {
+        let lower = 0
+        let upper = bytes.count
+        guard lower < upper else { return 0 }
         let t = tables
         precondition(t.count == 2048)
         var crc: UInt32 = 0xFFFF_FFFF

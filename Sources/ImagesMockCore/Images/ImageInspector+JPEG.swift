@@ -13,7 +13,7 @@ enum JPEGInspector {
         let components: Int
     }
 
-    static func inspect(_ bytes: [UInt8]) throws(ImageInspectionError) -> ImageInfo {
+    static func inspect(_ bytes: ImageBytes) throws(ImageInspectionError) -> ImageInfo {
         var offset = 2  // after SOI (FF D8)
         var frame: Frame?
         while true {
@@ -126,7 +126,7 @@ enum JPEGInspector {
 
     /// The SOF payload: precision, height, width, component count, then 3 bytes per component.
     private static func readFrame(
-        _ bytes: [UInt8], payload: Int, payloadLength: Int, label: String, markerOffset: Int
+        _ bytes: ImageBytes, payload: Int, payloadLength: Int, label: String, markerOffset: Int
     ) throws(ImageInspectionError) -> Frame {
         guard payloadLength >= 6 else {
             throw ImageInspectionError(
@@ -171,7 +171,7 @@ enum JPEGInspector {
     /// DQT holds one or more tables of 1 + 64 entries, each entry 1 or 2 bytes: a payload that
     /// does not split into whole tables is rejected, as Pillow does.
     private static func checkQuantizationTables(
-        _ bytes: [UInt8], payload: Int, payloadLength: Int, markerOffset: Int
+        _ bytes: ImageBytes, payload: Int, payloadLength: Int, markerOffset: Int
     ) throws(ImageInspectionError) {
         var position = payload
         let end = payload + payloadLength

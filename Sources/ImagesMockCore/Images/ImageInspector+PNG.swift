@@ -26,7 +26,7 @@ enum PNGInspector {
         var end: Int { offset + 12 + length }
     }
 
-    static func inspect(_ bytes: [UInt8]) throws(ImageInspectionError) -> ImageInfo {
+    static func inspect(_ bytes: ImageBytes) throws(ImageInspectionError) -> ImageInfo {
         // IHDR: checked field by field before the generic bounds and CRC check, so the reasons
         // name the header problem first.
         let first = 8
@@ -148,7 +148,7 @@ enum PNGInspector {
 
     /// Reads and checks the chunk at `offset`: header in the buffer, a type of four ASCII
     /// letters, a length within PNG's limit and the buffer, and a matching CRC.
-    private static func chunk(in bytes: [UInt8], at offset: Int) throws(ImageInspectionError) -> Chunk {
+    private static func chunk(in bytes: ImageBytes, at offset: Int) throws(ImageInspectionError) -> Chunk {
         let remaining = bytes.count - offset
         guard remaining >= 8 else {
             throw ImageInspectionError(

@@ -19,7 +19,7 @@ enum WebPInspector {
     private static let vp8x = Array("VP8X".utf8)
     private static let alph = Array("ALPH".utf8)
 
-    static func inspect(_ bytes: [UInt8]) throws(ImageInspectionError) -> ImageInfo {
+    static func inspect(_ bytes: ImageBytes) throws(ImageInspectionError) -> ImageInfo {
         // RIFF size counts everything after the size field: the file is exactly size + 8 bytes.
         let riffSize = Int(I.le32(bytes, 4))
         let end = riffSize + 8
@@ -62,7 +62,7 @@ enum WebPInspector {
     /// Checks that the chunk header at `offset` and its data (plus the pad byte of an odd size
     /// when `padded`) lie within the RIFF payload; returns the data size and start.
     private static func chunkHeader(
-        _ bytes: [UInt8], at offset: Int, end: Int, padded: Bool
+        _ bytes: ImageBytes, at offset: Int, end: Int, padded: Bool
     ) throws(ImageInspectionError) -> (size: Int, data: Int) {
         let remaining = end - offset
         guard remaining >= 8 else {
@@ -83,7 +83,7 @@ enum WebPInspector {
     }
 
     /// VP8 key frame header: 3-byte frame tag, start code 9D 01 2A, 14-bit width and height.
-    private static func lossyFrame(_ bytes: [UInt8], data: Int, size: Int) throws(ImageInspectionError) -> Bitstream {
+    private static func lossyFrame(_ bytes: ImageBytes, data: Int, size: Int) throws(ImageInspectionError) -> Bitstream {
         guard size >= 10 else {
             throw ImageInspectionError(
                 reason: "WebP VP8 chunk is \(size) bytes, too short for a key frame header (10 bytes)",
@@ -127,7 +127,7 @@ enum WebPInspector {
 
     /// VP8L header: signature 0x2F, then 14 bits width - 1, 14 bits height - 1, 1 alpha bit and
     /// a 3-bit version that must be 0.
-    private static func losslessHeader(_ bytes: [UInt8], data: Int, size: Int) throws(ImageInspectionError) -> Bitstream {
+    private static func losslessHeader(_ bytes: ImageBytes, data: Int, size: Int) throws(ImageInspectionError) -> Bitstream {
         guard size >= 5 else {
             throw ImageInspectionError(
                 reason: "WebP VP8L chunk is \(size) bytes, too short for its header (5 bytes)",
@@ -154,7 +154,7 @@ enum WebPInspector {
 
     /// VP8X: flags, 3 reserved bytes, 24-bit canvas width - 1 and height - 1; then the chunks up
     /// to the image ("VP8 " or "VP8L"), whose size must equal the canvas.
-    private static func extended(_ bytes: [UInt8], data: Int, size: Int, end: Int) throws(ImageInspectionError) -> ImageInfo {
+    private static func extended(_ bytes: ImageBytes, data: Int, size: Int, end: Int) throws(ImageInspectionError) -> ImageInfo {
         guard size == 10 else {
             throw ImageInspectionError(reason: "WebP VP8X chunk is \(size) bytes, expected 10", offset: data - 4)
         }

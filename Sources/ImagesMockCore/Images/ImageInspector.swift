@@ -59,6 +59,13 @@ public enum ImageInspector {
     /// Detects the format from the signature (never from a file name or declared type) and
     /// reads dimensions, alpha and mode.
     public static func inspect(_ bytes: [UInt8]) throws(ImageInspectionError) -> ImageInfo {
+        try inspect(ImageBytes(bytes))
+    }
+
+    /// ``inspect(_:)-([UInt8])`` on a file of which the multipart parser may have kept only the
+    /// structure (``FileContentRetention/imageStructure``): the result is the same as on the
+    /// whole file.
+    public static func inspect(_ bytes: ImageBytes) throws(ImageInspectionError) -> ImageInfo {
         switch sniff(bytes) {
         case .png?: return try PNGInspector.inspect(bytes)
         case .jpeg?: return try JPEGInspector.inspect(bytes)
@@ -72,6 +79,11 @@ public enum ImageInspector {
     /// PNG: the 8-byte signature. JPEG: `FF D8 FF` (SOI followed by a marker, as Pillow and the
     /// WHATWG sniffing rules require). WebP: `RIFF`, any 4-byte size, `WEBP`.
     public static func sniff(_ bytes: [UInt8]) -> ImageFormat? {
+        sniff(ImageBytes(bytes))
+    }
+
+    /// ``sniff(_:)-([UInt8])`` on a file that may be kept in part.
+    public static func sniff(_ bytes: ImageBytes) -> ImageFormat? {
         if hasPrefix(bytes, Signature.png) { return .png }
         if hasPrefix(bytes, Signature.jpeg) { return .jpeg }
         if bytes.count >= 12, hasPrefix(bytes, Signature.riff), matches(bytes, Signature.webp, at: 8) { return .webp }
@@ -87,12 +99,12 @@ public enum ImageInspector {
 
     /// The error for bytes no signature matched: a cut-off signature, a RIFF file of another
     /// form, or the first bytes of something else.
-    static func unrecognized(_ bytes: [UInt8]) -> ImageInspectionError {
+    static func unrecognized(_ bytes: ImageBytes) -> ImageInspectionError {
         if bytes.isEmpty {
             return ImageInspectionError(reason: "empty file: 0 bytes, not a PNG, JPEG or WebP image", offset: 0)
         }
         for (name, signature) in [("PNG", Signature.png), ("JPEG", Signature.jpeg)]
-        where bytes.count < signature.count && hasPrefix(signature, bytes) {
+        where bytes.count < signature.count && signature.starts(with: bytes[0..<bytes.count]) {
             return ImageInspectionError(
                 reason: "file is only \(bytes.count) byte\(bytes.count == 1 ? "" : "s") long and ends inside the \(name) signature",
                 offset: bytes.count
@@ -117,8 +129,8 @@ public enum ImageInspector {
         )
     }
 
-    static func isWebPSignaturePrefix(_ bytes: [UInt8]) -> Bool {
-        for (index, byte) in bytes.enumerated() {
+    static func isWebPSignaturePrefix(_ bytes: ImageBytes) -> Bool {
+        for (index, byte) in bytes[0..<bytes.count].enumerated() {
             if index < 4 && byte != Signature.riff[index] { return false }
             if index >= 8 && index < 12 && byte != Signature.webp[index - 8] { return false }
         }
@@ -127,11 +139,11 @@ public enum ImageInspector {
 
     // MARK: - Byte helpers shared by the format readers (callers check bounds first)
 
-    static func hasPrefix(_ bytes: [UInt8], _ prefix: [UInt8]) -> Bool {
+    static func hasPrefix(_ bytes: ImageBytes, _ prefix: [UInt8]) -> Bool {
         matches(bytes, prefix, at: 0)
     }
 
-    static func matches(_ bytes: [UInt8], _ pattern: [UInt8], at offset: Int) -> Bool {
+    static func matches(_ bytes: ImageBytes, _ pattern: [UInt8], at offset: Int) -> Bool {
         guard offset >= 0, bytes.count - offset >= pattern.count else { return false }
         for index in 0..<pattern.count where bytes[offset + index] != pattern[index] {
             return false
@@ -162,7 +174,7 @@ public enum ImageInspector {
 
     /// A four-character code for messages: `"VP8L"` when printable, else hex bytes.
     /// The caller guarantees four bytes at `offset`.
-    static func fourCC(_ bytes: [UInt8], at offset: Int) -> String {
+    static func fourCC(_ bytes: ImageBytes, at offset: Int) -> String {
         let code = bytes[offset..<offset + 4]
         if code.allSatisfy({ (0x20...0x7E).contains($0) }) {
             return "\"" + String(decoding: code, as: UTF8.self) + "\""
@@ -170,23 +182,23 @@ public enum ImageInspector {
         return hex(code)
     }
 
-    static func be16(_ bytes: [UInt8], _ offset: Int) -> Int {
+    static func be16(_ bytes: ImageBytes, _ offset: Int) -> Int {
         Int(bytes[offset]) << 8 | Int(bytes[offset + 1])
     }
 
-    static func be32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
+    static func be32(_ bytes: ImageBytes, _ offset: Int) -> UInt32 {
         UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
     }
 
-    static func le16(_ bytes: [UInt8], _ offset: Int) -> Int {
+    static func le16(_ bytes: ImageBytes, _ offset: Int) -> Int {
         Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
     }
 
-    static func le24(_ bytes: [UInt8], _ offset: Int) -> Int {
+    static func le24(_ bytes: ImageBytes, _ offset: Int) -> Int {
         Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16
     }
 
-    static func le32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
+    static func le32(_ bytes: ImageBytes, _ offset: Int) -> UInt32 {
         UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
     }
 }

@@ -60,4 +60,40 @@ struct MultipartDelimiterFinder: Sendable {
         if pending > start && input[pending - 1] == MultipartText.cr { pending -= 1 }
         return pending
     }
+
+    /// ``firstMatch(in:from:)`` on a span (indices from 0).
+    func firstMatch(in input: Span<UInt8>, from start: Int) -> Int? {
+        let count = pattern.count
+        let lastOffset = count - 1
+        let lastByte = pattern[lastOffset]
+        let end = input.count
+        var index = start
+        while index <= end - count {
+            let byte = input[index + lastOffset]
+            if byte == lastByte {
+                var matched = 0
+                while matched < lastOffset && input[index + matched] == pattern[matched] { matched += 1 }
+                if matched == lastOffset { return index }
+            }
+            index += Int(shift[Int(byte)])
+        }
+        return nil
+    }
+
+    /// ``pendingStart(in:from:)`` on a span (indices from 0).
+    func pendingStart(in input: Span<UInt8>, from start: Int) -> Int {
+        let end = input.count
+        var pending = end
+        var candidate = Swift.max(start, end - (pattern.count - 1))
+        while candidate < end {
+            if input[candidate] == MultipartText.lf {
+                var matched = 1
+                while candidate + matched < end && input[candidate + matched] == pattern[matched] { matched += 1 }
+                if candidate + matched == end { pending = candidate; break }
+            }
+            candidate += 1
+        }
+        if pending > start && input[pending - 1] == MultipartText.cr { pending -= 1 }
+        return pending
+    }
 }

@@ -24,8 +24,12 @@ public struct MultipartPart: Sendable, Equatable {
     public var contentType: String?
     /// All header lines of the part, in order.
     public var headers: [MultipartHeaderField]
-    /// The part's content, without the CRLF that precedes the next boundary line.
+    /// The part's content, without the CRLF that precedes the next boundary line; when
+    /// ``omitted`` is not empty, only the bytes that were kept, in order.
     public var body: [UInt8]
+    /// Ranges of the content (offsets from its first byte, ascending, disjoint) that were counted
+    /// but not kept: see ``FileContentRetention/imageStructure``. Empty when `body` is the whole content.
+    public var omitted: [Range<Int>]
     /// Offset, from the start of the request body, of the part's first header byte (the byte
     /// after the boundary line's CRLF).
     public var byteOffset: Int
@@ -34,7 +38,7 @@ public struct MultipartPart: Sendable, Equatable {
 
     public init(
         name: String, filename: String?, contentType: String?, headers: [MultipartHeaderField],
-        body: [UInt8], byteOffset: Int, bodyOffset: Int
+        body: [UInt8], byteOffset: Int, bodyOffset: Int, omitted: [Range<Int>] = []
     ) {
         self.name = name
         self.filename = filename
@@ -43,6 +47,12 @@ public struct MultipartPart: Sendable, Equatable {
         self.body = body
         self.byteOffset = byteOffset
         self.bodyOffset = bodyOffset
+        self.omitted = omitted
+    }
+
+    /// The content's length as sent, omitted runs included.
+    public var contentLength: Int {
+        omitted.reduce(body.count) { $0 + $1.count }
     }
 
     /// A part is a file when its `Content-Disposition` has a `filename` (or `filename*`).

@@ -72,7 +72,7 @@ extension RequestValidator {
                 var error = APIError(
                     status: 400, message: "Invalid file '\(label)': unsupported mimetype ('\(mediaType.essence)'). Supported file formats are \(supported).",
                     param: label, code: "unsupported_file_mimetype")
-                let sniffed = ImageInspector.sniff(file.bytes)
+                let sniffed = ImageInspector.sniff(file.content)
                 if mediaType.essence == "application/octet-stream" {
                     error.diagnosis = "The part's declared Content-Type decides, not its bytes\(sniffed.map { " (they are \($0.mimeType))" } ?? ""). Clients send application/octet-stream for raw bytes without a known file name: pass a (name, bytes, \"image/png\") tuple or a file name ending in .png/.jpg/.webp."
                 } else {
@@ -82,21 +82,21 @@ extension RequestValidator {
                 throw legacy(error)
             }
         }
-        if let maximum = spec.maxBytes, file.bytes.count >= maximum {
+        if let maximum = spec.maxBytes, file.byteCount >= maximum {
             if spec.formats != nil && maximum <= 4 * 1024 * 1024 {
-                throw dalleFormatError(diagnosis: "The file is \(file.bytes.count) bytes; it must be under \(maximum) bytes (4 MB).")
+                throw dalleFormatError(diagnosis: "The file is \(file.byteCount) bytes; it must be under \(maximum) bytes (4 MB).")
             }
-            throw legacy(APIError(status: 400, message: "Invalid file '\(label)': the file is \(file.bytes.count) bytes; the maximum is \(maximum) bytes (\(maximum / (1024 * 1024)) MB).", param: label, code: "file_too_large"))
+            throw legacy(APIError(status: 400, message: "Invalid file '\(label)': the file is \(file.byteCount) bytes; the maximum is \(maximum) bytes (\(maximum / (1024 * 1024)) MB).", param: label, code: "file_too_large"))
         }
         let info: ImageInfo
         do {
-            info = try ImageInspector.inspect(file.bytes)
+            info = try ImageInspector.inspect(file.content)
         } catch {
             if spec.formats != nil { throw dalleFormatError(diagnosis: "The bytes are not a valid PNG: \(error.reason).") }
             var rejection = APIError(
                 status: 400, message: "Invalid image file or mode for image \(position), please check your image file.",
                 type: "image_generation_user_error", param: label)
-            rejection.diagnosis = "'\(label)' (\(file.filename ?? "no file name"), \(file.bytes.count) bytes) is not a readable image: \(error.reason)."
+            rejection.diagnosis = "'\(label)' (\(file.filename ?? "no file name"), \(file.byteCount) bytes) is not a readable image: \(error.reason)."
             throw legacy(rejection)
         }
         if let formats = spec.formats, !formats.contains(info.format.rawValue) {
@@ -239,7 +239,7 @@ extension RequestValidator {
         let file = UploadedFile(fieldName: label, filename: nil, contentType: mimeType, bytes: Array(data))
         let info: ImageInfo
         do {
-            info = try ImageInspector.inspect(file.bytes)
+            info = try ImageInspector.inspect(file.content)
         } catch {
             var rejection = APIError(status: 400, message: "Invalid image file or mode for image \(position), please check your image file.", type: "image_generation_user_error", param: label)
             rejection.diagnosis = "The data URL of \(label) does not hold a readable image: \(error.reason)."

@@ -26,17 +26,26 @@ public struct UploadedFile: Sendable, Equatable {
     public var filename: String?
     /// The part's declared `Content-Type`, verbatim; `nil` when the part had none.
     public var contentType: String?
-    public var bytes: [UInt8]
+    /// The file as the validator reads it: whole, or only its structure when the multipart
+    /// parser left the image data out (``FileContentRetention/imageStructure``).
+    public var content: ImageBytes
     /// Where the part starts in the body, for diagnoses.
     public var byteOffset: Int?
 
     public init(fieldName: String, filename: String?, contentType: String?, bytes: [UInt8], byteOffset: Int? = nil) {
+        self.init(fieldName: fieldName, filename: filename, contentType: contentType, content: ImageBytes(bytes), byteOffset: byteOffset)
+    }
+
+    public init(fieldName: String, filename: String?, contentType: String?, content: ImageBytes, byteOffset: Int? = nil) {
         self.fieldName = fieldName
         self.filename = filename
         self.contentType = contentType
-        self.bytes = bytes
+        self.content = content
         self.byteOffset = byteOffset
     }
+
+    /// The file's length in bytes, as uploaded.
+    public var byteCount: Int { content.count }
 
     var isArrayField: Bool { fieldName.hasSuffix("[]") }
 }

@@ -1,9 +1,15 @@
 import Foundation
 import ImagesMockCodecs
+import Synchronization
 
 /// Builds the success bodies of contract §4 from a validated request and its images.
 struct ImagesResponseBuilder: Sendable {
     let catalog: ModelCatalog
+    private let lastGPTBody = GPTBodyMemo()
+
+    init(catalog: ModelCatalog) {
+        self.catalog = catalog
+    }
 
     /// The echo fields of a GPT answer, with `auto` resolved the way the model would.
     struct ResolvedOutput: Sendable {
@@ -102,7 +108,20 @@ struct ImagesResponseBuilder: Sendable {
         return JSONWriter.render(body, layout: .pretty, trailingNewline: true, capacity: capacity)
     }
 
+    /// The body is the same bytes for every request with the same inputs within one second (the
+    /// `created` stamp): the last one is kept and shared, since writing it means copying every
+    /// image's base64 (a 1024×1024 PNG is 195 KB of it) and a load test asks the same again and again.
     func gptBody(created: Int, images: [EncodedImage], output: ResolvedOutput, usage: JSONValue, safetyIdentifier: String?) -> [UInt8] {
+        let key = GPTBodyMemo.Key(
+            created: created, background: output.background, outputFormat: output.outputFormat, size: output.size,
+            quality: output.quality, usage: usage, safetyIdentifier: safetyIdentifier, base64: images.map(\.base64))
+        if let body = lastGPTBody.body(for: key) { return body }
+        let body = renderGPTBody(created: created, images: images, output: output, usage: usage, safetyIdentifier: safetyIdentifier)
+        lastGPTBody.remember(body, for: key)
+        return body
+    }
+
+    private func renderGPTBody(created: Int, images: [EncodedImage], output: ResolvedOutput, usage: JSONValue, safetyIdentifier: String?) -> [UInt8] {
         var members: [(key: String, value: JSONValue)] = [
             ("created", .number(JSONNumber(created))),
             ("data", .array(images.map { .object(JSONObject([("b64_json", .verbatimString($0.base64))])) })),
@@ -121,5 +140,34 @@ struct ImagesResponseBuilder: Sendable {
     static func revisedPrompt(for prompt: String, style: String?) -> String {
         let look = style == "natural" ? "a natural, true-to-life look" : "vivid, hyper-real colours"
         return "A detailed digital illustration of \(prompt.trimmingCharacters(in: .whitespacesAndNewlines)), rendered with \(look), balanced composition and soft, even lighting."
+    }
+}
+
+/// The last GPT success body and what it was made from.
+final class GPTBodyMemo: Sendable {
+    struct Key: Equatable {
+        let created: Int
+        let background: String
+        let outputFormat: ImageFormat
+        let size: ImageSize
+        let quality: String
+        let usage: JSONValue
+        let safetyIdentifier: String?
+        /// Compared last: arrays that share storage compare in constant time, different images
+        /// usually differ in length, and only same-length different images cost a byte comparison.
+        let base64: [[UInt8]]
+    }
+
+    private let last = Mutex<(key: Key, body: [UInt8])?>(nil)
+
+    func body(for key: Key) -> [UInt8]? {
+        last.withLock { last in
+            guard let last, last.key == key else { return nil }
+            return last.body
+        }
+    }
+
+    func remember(_ body: [UInt8], for key: Key) {
+        last.withLock { $0 = (key, body) }
     }
 }

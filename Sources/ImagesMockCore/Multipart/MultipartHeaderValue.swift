@@ -76,7 +76,9 @@ struct MultipartHeaderValue {
                 return
             }
             let name = String(decoding: MultipartText.asciiLowercased(bytes[nameStart..<index]), as: UTF8.self)
-            let nameText = MultipartText.quoted(bytes[nameStart..<index])
+            let nameEnd = index
+            // Message text, built only when a message needs it.
+            var nameText: String { MultipartText.quoted(bytes[nameStart..<nameEnd]) }
             skipWhitespace()
             guard index < count, bytes[index] == MultipartText.equals else {
                 error = SyntaxError(column: index + 1, problem: "expected \"=\" after the parameter name \(nameText), \(found(index))")

@@ -42,7 +42,8 @@ struct MultipartPartHead: Sendable {
         for range in lines {
             let line = block[range]
             let lineOffset = offset + range.lowerBound
-            let shown = T.quoted(line, limit: 80)
+            // Message text, built only when a message needs it.
+            var shown: String { T.quoted(line, limit: 80) }
             if T.isWhitespace(line[line.startIndex]) {
                 guard !raw.isEmpty else {
                     throw .malformedPartHeader(at: lineOffset, part: part, problem: "the header line \(shown) at "

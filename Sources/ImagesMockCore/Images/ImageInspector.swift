@@ -182,23 +182,36 @@ public enum ImageInspector {
         return hex(code)
     }
 
+    // Each reads its bytes through one range look-up: in a file kept in part, every look-up is a
+    // search of the omitted runs.
+
     static func be16(_ bytes: ImageBytes, _ offset: Int) -> Int {
-        Int(bytes[offset]) << 8 | Int(bytes[offset + 1])
+        let b = bytes[offset..<offset + 2]
+        let i = b.startIndex
+        return Int(b[i]) << 8 | Int(b[i + 1])
     }
 
     static func be32(_ bytes: ImageBytes, _ offset: Int) -> UInt32 {
-        UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
+        let b = bytes[offset..<offset + 4]
+        let i = b.startIndex
+        return UInt32(b[i]) << 24 | UInt32(b[i + 1]) << 16 | UInt32(b[i + 2]) << 8 | UInt32(b[i + 3])
     }
 
     static func le16(_ bytes: ImageBytes, _ offset: Int) -> Int {
-        Int(bytes[offset]) | Int(bytes[offset + 1]) << 8
+        let b = bytes[offset..<offset + 2]
+        let i = b.startIndex
+        return Int(b[i]) | Int(b[i + 1]) << 8
     }
 
     static func le24(_ bytes: ImageBytes, _ offset: Int) -> Int {
-        Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16
+        let b = bytes[offset..<offset + 3]
+        let i = b.startIndex
+        return Int(b[i]) | Int(b[i + 1]) << 8 | Int(b[i + 2]) << 16
     }
 
     static func le32(_ bytes: ImageBytes, _ offset: Int) -> UInt32 {
-        UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
+        let b = bytes[offset..<offset + 4]
+        let i = b.startIndex
+        return UInt32(b[i]) | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2]) << 16 | UInt32(b[i + 3]) << 24
     }
 }

@@ -75,8 +75,21 @@ struct ImageStructureSieve: Sendable {
             state = count == remaining ? .pngChunkHeader : .skipPNGData(remaining: remaining - count)
             return (false, count)
         case .sniffing, .pngChunkHeader, .jpegMarker, .jpegFill, .jpegLength:
-            step(input[index])
-            return (true, 1)
+            // Header bytes are read one at a time but handed back as one run.
+            var count = 0
+            repeat {
+                step(input[index + count])
+                count += 1
+            } while count < available && readsBytes
+            return (true, count)
+        }
+    }
+
+    /// Whether the sieve is in the middle of a header it reads byte by byte.
+    private var readsBytes: Bool {
+        switch state {
+        case .sniffing, .pngChunkHeader, .jpegMarker, .jpegFill, .jpegLength: true
+        case .keepAll, .skipAll, .keep, .skipPNGData: false
         }
     }
 

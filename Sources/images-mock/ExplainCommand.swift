@@ -4,6 +4,7 @@ import ImagesMockCore
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "explain",
         abstract: "Tell what the real API would answer to a captured HTTP request, and why.",
         discussion: "FILE holds a raw request: request line, headers, blank line, body (as a proxy or 'nc -l' captures it; LF line endings in the head are tolerated). Exit status: 0 when the request would succeed, 1 when not."
     )

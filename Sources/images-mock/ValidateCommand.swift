@@ -4,6 +4,7 @@ import ImagesMockCore
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check scenario files (YAML or JSON) without serving them.",
         discussion: "Prints 'FILE: ok (N rules)' for each valid file and every problem of the others as 'file:line:col: error: ...' with the source line on standard error. Exit status: 0 when every file is valid, 1 when not. The format is documented in scenarios/README.md."
     )

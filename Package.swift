@@ -8,7 +8,8 @@ let strictSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "images-mock",
-    platforms: [.macOS(.v15)],
+    // Span (the multipart parser reads uploads in place) needs the macOS 26 standard library; Linux has it with Swift 6.2.
+    platforms: [.macOS(.v26)],
     products: [
         .executable(name: "images-mock", targets: ["images-mock"]),
         .library(name: "ImagesMockCore", targets: ["ImagesMockCore"]),

@@ -13,7 +13,7 @@ let rootPackage = URL(fileURLWithPath: Context.packageDirectory)
 // the product stays benchmark-free (`swift build -c release` here).
 let package = Package(
     name: "InProcess",
-    platforms: [.macOS(.v15)],
+    platforms: [.macOS(.v26)],
     dependencies: [
         .package(path: "../.."),
     ],

@@ -168,29 +168,34 @@ public struct JSONParser {
     private mutating func parseString() throws(SyntaxError) -> String {
         let start = position
         position += 1  // opening quote
-        var utf8: [UInt8] = []
+        // Only a string with escapes needs a buffer; most strings are one run of the input.
+        var unescaped: [UInt8]?
         var runStart = position
         while true {
             guard position < bytes.count else { throw error("unexpected end of input inside a string") }
             let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                utf8.append(contentsOf: bytes[runStart..<position])
-                position += 1
-                break
-            }
+            if byte == UInt8(ascii: "\"") { break }
             if byte < 0x20 { throw error("invalid control character (0x\(String(byte, radix: 16, uppercase: true))) inside a string") }
             if byte == UInt8(ascii: "\\") {
-                utf8.append(contentsOf: bytes[runStart..<position])
-                try parseEscape(into: &utf8)
+                if unescaped == nil { unescaped = [] }
+                unescaped!.append(contentsOf: bytes[runStart..<position])
+                try parseEscape(into: &unescaped!)
                 runStart = position
                 continue
             }
             position += 1
         }
+        let lastRun = bytes[runStart..<position]
+        position += 1  // closing quote
         // Python's json refuses bytes that are not UTF-8, so the real API cannot parse such a body.
-        guard let text = String(validating: utf8, as: UTF8.self) else {
-            throw SyntaxError(reason: "invalid UTF-8 inside the string starting", offset: start)
+        let text: String?
+        if var unescaped {
+            unescaped.append(contentsOf: lastRun)
+            text = String(validating: unescaped, as: UTF8.self)
+        } else {
+            text = String(validating: lastRun, as: UTF8.self)
         }
+        guard let text else { throw SyntaxError(reason: "invalid UTF-8 inside the string starting", offset: start) }
         return text
     }
 

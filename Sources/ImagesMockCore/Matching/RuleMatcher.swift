@@ -20,7 +20,10 @@ public struct MatchInput: Sendable {
         self.headers = headers
         self.key = key
         var values: [String: String] = [:]
-        for field in headers where values[field.name.lowercased()] == nil { values[field.name.lowercased()] = field.value }
+        for field in headers {
+            let name = field.name.lowercased()
+            if values[name] == nil { values[name] = field.value }
+        }
         headerValues = values
     }
 

@@ -427,12 +427,25 @@ public struct ImageSize: Sendable, Hashable, CustomStringConvertible {
         self.height = height
     }
 
+    /// `WIDTHxHEIGHT`: two runs of 1 to 6 ASCII digits around one `x`, both above zero. Read byte
+    /// by byte: it is parsed on every request.
     public init?(parsing text: String) {
-        let parts = text.split(separator: "x", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.count <= 6 && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }),
-            let width = Int(parts[0]), let height = Int(parts[1]), width > 0, height > 0
-        else { return nil }
-        self.init(width: width, height: height)
+        var sides = (0, 0)
+        var digits = 0
+        var afterX = false
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "x") {
+                guard !afterX, digits > 0 else { return nil }
+                afterX = true
+                digits = 0
+                continue
+            }
+            guard byte >= 0x30 && byte <= 0x39, digits < 6 else { return nil }
+            digits += 1
+            if afterX { sides.1 = sides.1 * 10 + Int(byte - 0x30) } else { sides.0 = sides.0 * 10 + Int(byte - 0x30) }
+        }
+        guard afterX, digits > 0, sides.0 > 0, sides.1 > 0 else { return nil }
+        self.init(width: sides.0, height: sides.1)
     }
 
     public var description: String { "\(width)x\(height)" }

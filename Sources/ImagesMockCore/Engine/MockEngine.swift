@@ -597,13 +597,27 @@ public struct MediaType: Sendable, Equatable {
     public let parameters: [(name: String, value: String)]
 
     public init?(_ header: String?) {
-        guard let header, !header.trimmedSpacesAndTabs().isEmpty else { return nil }
+        guard let header else { return nil }
         // The usual `application/json`: no parameters to split off.
         if header == "application/json" {
-            essence = header
-            parameters = []
+            self.init(essence: header, parameters: [])
             return
         }
+        // ASCII without CR (every header a client sends in practice) is read as bytes, the same
+        // way as the Character-based reading below but without its cost: a multipart upload
+        // parses one Content-Type per part and profiles showed it at 15 % of an edit's engine time.
+        if header.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
+            guard let parsed = Self.parseASCII(Array(header.utf8)) else { return nil }
+            self = parsed
+            return
+        }
+        self.init(characters: header)
+    }
+
+    /// The same reading over Characters, for headers with non-ASCII bytes or CR (where a CR LF
+    /// pair is one Character).
+    init?(characters header: String) {
+        guard !header.trimmedSpacesAndTabs().isEmpty else { return nil }
         let pieces = header.split(separator: ";", omittingEmptySubsequences: false)
         essence = pieces[0].trimmedSpacesAndTabs().lowercased()
         parameters = pieces.dropFirst().compactMap { piece in
@@ -613,6 +627,37 @@ public struct MediaType: Sendable, Equatable {
             if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
             return (name, value)
         }
+    }
+
+    private init(essence: String, parameters: [(name: String, value: String)]) {
+        self.essence = essence
+        self.parameters = parameters
+    }
+
+    private static func parseASCII(_ bytes: [UInt8]) -> MediaType? {
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        func trimmed(_ run: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+            guard let first = run.firstIndex(where: { !isBlank($0) }), let last = run.lastIndex(where: { !isBlank($0) }) else {
+                return run[run.startIndex..<run.startIndex]
+            }
+            return run[first...last]
+        }
+        func lowercased(_ run: ArraySlice<UInt8>) -> String {
+            String(decoding: run.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        }
+        guard !trimmed(bytes[...]).isEmpty else { return nil }
+        let pieces = bytes.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false)
+        let essence = lowercased(trimmed(pieces[0]))
+        let parameters: [(name: String, value: String)] = pieces.dropFirst().compactMap { piece in
+            guard let equals = piece.firstIndex(of: UInt8(ascii: "=")) else { return nil }
+            let name = lowercased(trimmed(piece[..<equals]))
+            var value = trimmed(piece[(equals + 1)...])
+            if value.count >= 2, value.first == UInt8(ascii: "\""), value.last == UInt8(ascii: "\"") {
+                value = value.dropFirst().dropLast()
+            }
+            return (name, String(decoding: value, as: UTF8.self))
+        }
+        return MediaType(essence: essence, parameters: parameters)
     }
 
     public func parameter(_ name: String) -> String? { parameters.first(where: { $0.name == name.lowercased() })?.value }

@@ -156,7 +156,9 @@ enum PNGInspector {
                 offset: offset
             )
         }
-        let typeBytes = bytes[offset + 4..<offset + 8]
+        // The 8-byte header read once: in a file kept in part every read is a search.
+        let header = bytes[offset..<offset + 8]
+        let typeBytes = header.dropFirst(4)
         guard typeBytes.allSatisfy(isLetter) else {
             throw ImageInspectionError(
                 reason: "PNG chunk at offset \(offset) has an invalid type \(I.hex(typeBytes)) (a chunk type is four ASCII letters)",
@@ -165,7 +167,7 @@ enum PNGInspector {
         }
         // Built only for messages: a file of millions of tiny chunks must not pay for it.
         var name: String { String(decoding: typeBytes, as: UTF8.self) }
-        let declared = I.be32(bytes, offset)
+        let declared = header.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         guard declared <= maximumValue else {
             throw ImageInspectionError(
                 reason: "PNG \(name) chunk declares length \(declared), above the PNG limit of 2147483647",
@@ -179,7 +181,7 @@ enum PNGInspector {
                 offset: offset
             )
         }
-        let result = Chunk(offset: offset, type: I.be32(bytes, offset + 4), length: length)
+        let result = Chunk(offset: offset, type: typeBytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }, length: length)
         // Image data is not checksummed, as Pillow (the real API's reader) streams IDAT into zlib
         // without checking CRCs; checking them was a third of the CPU of a 4 MB edit.
         if typeBytes.elementsEqual("IDAT".utf8) { return result }

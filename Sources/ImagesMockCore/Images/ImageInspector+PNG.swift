@@ -2,7 +2,7 @@
 import ImagesMockCodecs
 #endif
 
-/// PNG: the IHDR header, then every chunk up to IEND with its bounds and CRC checked.
+/// PNG: the IHDR header, then every chunk up to IEND with its bounds checked, and its CRC unless it is image data.
 enum PNGInspector {
     private typealias I = ImageInspector
 

@@ -62,8 +62,15 @@ struct PackagingTests {
 
     // MARK: - The runtime image carries every shared library the binary needs
 
-    /// The debug binary SwiftPM builds before running the tests.
-    static let binary = root.appendingPathComponent(".build/debug/images-mock").path
+    /// The binary SwiftPM builds before running the tests: `IMAGES_MOCK_BIN` when set, else the
+    /// one next to the test runner (so `--scratch-path` works), else `.build/debug/images-mock`.
+    static let binary: String = {
+        if let configured = ProcessInfo.processInfo.environment["IMAGES_MOCK_BIN"], !configured.isEmpty { return configured }
+        let sibling = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("images-mock").path
+        if FileManager.default.isExecutableFile(atPath: sibling) { return sibling }
+        return root.appendingPathComponent(".build/debug/images-mock").path
+    }()
 
     static func requireBinary() throws -> String {
         try #require(FileManager.default.isExecutableFile(atPath: binary),

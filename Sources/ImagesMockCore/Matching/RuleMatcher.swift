@@ -7,7 +7,8 @@ public struct MatchInput: Sendable {
     public var prompt: String?
     /// Parameters as text (JSON numbers by their digits, booleans as `true`/`false`).
     public var params: [String: String]
-    public var headers: HTTPHeaders
+    /// Fixed at creation, like `headerValues`, which is built from it.
+    public let headers: HTTPHeaders
     public var key: String?
     /// Header values by lower-cased name (first value wins), built once per request for the rules.
     let headerValues: [String: String]

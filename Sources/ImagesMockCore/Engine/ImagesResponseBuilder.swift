@@ -12,7 +12,7 @@ struct ImagesResponseBuilder: Sendable {
     }
 
     /// The echo fields of a GPT answer, with `auto` resolved the way the model would.
-    struct ResolvedOutput: Sendable {
+    struct ResolvedOutput: Sendable, Equatable {
         var size: ImageSize
         var quality: String
         var background: String
@@ -112,9 +112,8 @@ struct ImagesResponseBuilder: Sendable {
     /// `created` stamp): the last one is kept and shared, since writing it means copying every
     /// image's base64 (a 1024×1024 PNG is 195 KB of it) and a load test asks the same again and again.
     func gptBody(created: Int, images: [EncodedImage], output: ResolvedOutput, usage: JSONValue, safetyIdentifier: String?) -> [UInt8] {
-        let key = GPTBodyMemo.Key(
-            created: created, background: output.background, outputFormat: output.outputFormat, size: output.size,
-            quality: output.quality, usage: usage, safetyIdentifier: safetyIdentifier, base64: images.map(\.base64))
+        let key = GPTBodyMemo.Key(created: created, output: output, usage: usage, safetyIdentifier: safetyIdentifier,
+                                  base64: images.map(\.base64))
         if let body = lastGPTBody.body(for: key) { return body }
         let body = renderGPTBody(created: created, images: images, output: output, usage: usage, safetyIdentifier: safetyIdentifier)
         lastGPTBody.remember(body, for: key)
@@ -147,10 +146,8 @@ struct ImagesResponseBuilder: Sendable {
 final class GPTBodyMemo: Sendable {
     struct Key: Equatable {
         let created: Int
-        let background: String
-        let outputFormat: ImageFormat
-        let size: ImageSize
-        let quality: String
+        /// Compression is not in the body; a difference there only costs a render.
+        let output: ImagesResponseBuilder.ResolvedOutput
         let usage: JSONValue
         let safetyIdentifier: String?
         /// Compared last: arrays that share storage compare in constant time, different images

@@ -16,7 +16,7 @@ struct GPTBodyMemoTests {
 
     @Test func sameInputsShareTheBodyAndAnyDifferenceRendersAgain() {
         let first = image(1)
-        let usage = JSONValue.object(JSONObject([("total_tokens", .number(JSONNumber(10)))]))
+        let usage = TokenUsage(textTokens: 4, inputImageTokens: 0, outputImageTokens: 6, reportsOutputDetails: false)
         let body = builder.gptBody(created: 100, images: [first], output: output, usage: usage, safetyIdentifier: nil)
         #expect(builder.gptBody(created: 100, images: [first], output: output, usage: usage, safetyIdentifier: nil) == body)
         #expect(text(body).contains(String(decoding: first.base64, as: UTF8.self)))
@@ -33,7 +33,8 @@ struct GPTBodyMemoTests {
         var high = output
         high.quality = "high"
         #expect(text(builder.gptBody(created: 101, images: [second], output: high, usage: usage, safetyIdentifier: "u1")).contains("\"quality\": \"high\""))
-        let moreTokens = JSONValue.object(JSONObject([("total_tokens", .number(JSONNumber(11)))]))
+        var moreTokens = usage
+        moreTokens.outputImageTokens = 7
         #expect(text(builder.gptBody(created: 101, images: [second], output: high, usage: moreTokens, safetyIdentifier: "u1")).contains("\"total_tokens\": 11"))
         #expect(text(builder.gptBody(created: 101, images: [second, first], output: high, usage: moreTokens, safetyIdentifier: "u1"))
             .contains(String(decoding: first.base64, as: UTF8.self)))

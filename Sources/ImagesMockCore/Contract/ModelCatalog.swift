@@ -180,6 +180,12 @@ public struct ModelDescriptor: Sendable, Equatable {
     /// Per endpoint, in validation order, the parameters that constrain others (`requires`,
     /// `excludes`, `sameSizeAs`): the only ones the cross-parameter checks need to visit.
     let relationChecks: [Endpoint: [ParameterRule]]
+    /// Per endpoint and body form, what validation starts from: the model's id and every
+    /// parameter's catalog default. Built once here so a request only writes what it sent.
+    let startingValues: [Endpoint: [BodyForm: [String: ValidatedValue]]]
+    /// Per endpoint and body form, the parameter names that form accepts (looking a name up
+    /// here copies nothing, where reading its `ParameterSpec` would copy the whole spec).
+    let acceptedNames: [Endpoint: [BodyForm: Set<String>]]
 
     init(id: String, released: CalendarDate?, retired: CalendarDate?, response: ResponseProfile, endpoints: [Endpoint: [String: ParameterSpec]], validationOrder: [String]) {
         self.id = id
@@ -197,6 +203,21 @@ public struct ModelDescriptor: Sendable, Equatable {
                 guard let spec = specs[name], spec.requires != nil || spec.excludes != nil || spec.sameSizeAs != nil else { return nil }
                 return ParameterRule(name: name, spec: spec)
             }
+        }
+        startingValues = endpoints.mapValues { specs in
+            var byForm: [BodyForm: [String: ValidatedValue]] = [:]
+            for form in [BodyForm.json, .multipart] {
+                var values: [String: ValidatedValue] = ["model": .string(id)]
+                for (name, spec) in specs where name != "model" && spec.accepts(form: form) {
+                    if let defaultValue = spec.defaultValue { values[name] = ValidatedValue(defaultValue) }
+                }
+                byForm[form] = values
+            }
+            return byForm
+        }
+        acceptedNames = endpoints.mapValues { specs in
+            [.json: Set(specs.filter { $0.value.accepts(form: .json) }.keys),
+             .multipart: Set(specs.filter { $0.value.accepts(form: .multipart) }.keys)]
         }
     }
 

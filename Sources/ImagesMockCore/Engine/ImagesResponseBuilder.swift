@@ -52,28 +52,15 @@ struct ImagesResponseBuilder: Sendable {
     }
 
     /// Token accounting plausible for a mock (contract §4: per-quality output tokens scaled by area).
-    func usage(for request: ValidatedImageRequest, output: ResolvedOutput, inputImageTokens: Int = 0) -> JSONValue {
-        let textTokens = max(1, ((request.prompt?.unicodeScalars.count ?? 0) + 3) / 4)
+    /// Counts only: the JSON is written when a body is rendered, so a shared body costs no object.
+    func usage(for request: ValidatedImageRequest, output: ResolvedOutput, inputImageTokens: Int = 0) -> TokenUsage {
         let perSquare = catalog.outputTokens[output.quality] ?? catalog.outputTokens["high"] ?? 4160
         let area = Double(output.size.width * output.size.height) / Double(1024 * 1024)
-        let imageTokens = Int((Double(perSquare) * area).rounded()) * request.imageCount
-        let inputTokens = textTokens + inputImageTokens
-        var members: [(key: String, value: JSONValue)] = [
-            ("total_tokens", .number(JSONNumber(inputTokens + imageTokens))),
-            ("input_tokens", .number(JSONNumber(inputTokens))),
-            ("output_tokens", .number(JSONNumber(imageTokens))),
-            ("input_tokens_details", .object(JSONObject([
-                ("text_tokens", .number(JSONNumber(textTokens))),
-                ("image_tokens", .number(JSONNumber(inputImageTokens))),
-            ]))),
-        ]
-        if request.model.response.outputTokensDetails == true {
-            members.append(("output_tokens_details", .object(JSONObject([
-                ("image_tokens", .number(JSONNumber(imageTokens))),
-                ("text_tokens", 0),
-            ]))))
-        }
-        return .object(JSONObject(members))
+        return TokenUsage(
+            textTokens: max(1, ((request.prompt?.unicodeScalars.count ?? 0) + 3) / 4),
+            inputImageTokens: inputImageTokens,
+            outputImageTokens: Int((Double(perSquare) * area).rounded()) * request.imageCount,
+            reportsOutputDetails: request.model.response.outputTokensDetails == true)
     }
 
     /// Input image tokens as vision models count them: a base plus a share per 512-pixel tile.
@@ -111,7 +98,7 @@ struct ImagesResponseBuilder: Sendable {
     /// The body is the same bytes for every request with the same inputs within one second (the
     /// `created` stamp): the last one is kept and shared, since writing it means copying every
     /// image's base64 (a 1024×1024 PNG is 195 KB of it) and a load test asks the same again and again.
-    func gptBody(created: Int, images: [EncodedImage], output: ResolvedOutput, usage: JSONValue, safetyIdentifier: String?) -> [UInt8] {
+    func gptBody(created: Int, images: [EncodedImage], output: ResolvedOutput, usage: TokenUsage, safetyIdentifier: String?) -> [UInt8] {
         let key = GPTBodyMemo.Key(created: created, output: output, usage: usage, safetyIdentifier: safetyIdentifier,
                                   base64: images.map(\.base64))
         if let body = lastGPTBody.body(for: key) { return body }
@@ -120,7 +107,7 @@ struct ImagesResponseBuilder: Sendable {
         return body
     }
 
-    private func renderGPTBody(created: Int, images: [EncodedImage], output: ResolvedOutput, usage: JSONValue, safetyIdentifier: String?) -> [UInt8] {
+    private func renderGPTBody(created: Int, images: [EncodedImage], output: ResolvedOutput, usage: TokenUsage, safetyIdentifier: String?) -> [UInt8] {
         var members: [(key: String, value: JSONValue)] = [
             ("created", .number(JSONNumber(created))),
             ("data", .array(images.map { .object(JSONObject([("b64_json", .verbatimString($0.base64))])) })),
@@ -128,7 +115,7 @@ struct ImagesResponseBuilder: Sendable {
             ("output_format", .string(output.outputFormat.rawValue)),
             ("size", .string(output.size.description)),
             ("quality", .string(output.quality)),
-            ("usage", usage),
+            ("usage", usage.json),
         ]
         if let safetyIdentifier { members.append(("safety_identifier", .string(safetyIdentifier))) }
         let capacity = images.reduce(1024) { $0 + $1.base64.count + 64 }
@@ -142,13 +129,45 @@ struct ImagesResponseBuilder: Sendable {
     }
 }
 
+/// The `usage` of a GPT answer, as counts.
+struct TokenUsage: Sendable, Equatable {
+    var textTokens: Int
+    var inputImageTokens: Int
+    var outputImageTokens: Int
+    /// Models that itemise their output tokens (`output_tokens_details`).
+    var reportsOutputDetails: Bool
+
+    var inputTokens: Int { textTokens + inputImageTokens }
+    var totalTokens: Int { inputTokens + outputImageTokens }
+
+    /// The object of contract §4, members in the real API's order.
+    var json: JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
+            ("total_tokens", .number(JSONNumber(totalTokens))),
+            ("input_tokens", .number(JSONNumber(inputTokens))),
+            ("output_tokens", .number(JSONNumber(outputImageTokens))),
+            ("input_tokens_details", .object(JSONObject([
+                ("text_tokens", .number(JSONNumber(textTokens))),
+                ("image_tokens", .number(JSONNumber(inputImageTokens))),
+            ]))),
+        ]
+        if reportsOutputDetails {
+            members.append(("output_tokens_details", .object(JSONObject([
+                ("image_tokens", .number(JSONNumber(outputImageTokens))),
+                ("text_tokens", 0),
+            ]))))
+        }
+        return .object(JSONObject(members))
+    }
+}
+
 /// The last GPT success body and what it was made from.
 final class GPTBodyMemo: Sendable {
     struct Key: Equatable {
         let created: Int
         /// Compression is not in the body; a difference there only costs a render.
         let output: ImagesResponseBuilder.ResolvedOutput
-        let usage: JSONValue
+        let usage: TokenUsage
         let safetyIdentifier: String?
         /// Compared last: arrays that share storage compare in constant time, different images
         /// usually differ in length, and only same-length different images cost a byte comparison.

@@ -306,8 +306,7 @@ public final class MockEngine: Sendable {
     /// Tokens a request costs against `tokens_per_minute`: its prompt plus its images' output tokens.
     private func estimatedTokens(_ request: ValidatedImageRequest) -> Int {
         let output = responses.resolve(request)
-        guard case .object(let usage) = responses.usage(for: request, output: output), case .number(let total)? = usage["total_tokens"] else { return 0 }
-        return total.intValue ?? 0
+        return responses.usage(for: request, output: output).totalTokens
     }
 
     private func record(_ parameters: RequestParameters, texts: [String: String], in entry: inout JournalEntry) {
@@ -526,7 +525,7 @@ public final class MockEngine: Sendable {
                 event("\(prefix).partial_image", [("b64_json", .verbatimString(image.base64))] + common + [("partial_image_index", .number(JSONNumber(index)))])
             }
             let usage = responses.usage(for: request, output: output, inputImageTokens: ImagesResponseBuilder.inputImageTokens(request.images("image") + request.images("images")))
-            event("\(prefix).completed", [("b64_json", .verbatimString(image.base64))] + common + [("usage", usage)])
+            event("\(prefix).completed", [("b64_json", .verbatimString(image.base64))] + common + [("usage", usage.json)])
         }
         return HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", "text/event-stream"), ("cache-control", "no-cache")]), chunks: chunks)
     }

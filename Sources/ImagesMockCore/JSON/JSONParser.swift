@@ -88,12 +88,14 @@ public struct JSONParser {
         try enter()
         defer { depth -= 1 }
         position += 1
-        var object = JSONObject()
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
-            return .object(object)
+            return .object(JSONObject())
         }
+        // A request's top-level object gets one allocation instead of one per doubling; nested
+        // ones grow as needed, so a body of many tiny objects takes no more memory than it did.
+        var object = depth == 1 ? JSONObject(capacity: 8) : JSONObject()
         while true {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {

@@ -70,7 +70,14 @@ public struct JSONObject: Sendable, Equatable {
 
     public init(_ members: [(key: String, value: JSONValue)] = []) {
         self.members = []
+        self.members.reserveCapacity(members.count)
         for member in members { self[member.key] = member.value }
+    }
+
+    /// An empty object with room for `capacity` members before its storage grows.
+    init(capacity: Int) {
+        members = []
+        members.reserveCapacity(capacity)
     }
 
     public var keys: [String] { members.map(\.key) }

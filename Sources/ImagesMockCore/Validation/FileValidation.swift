@@ -31,7 +31,7 @@ extension RequestValidator {
 
     // MARK: - Multipart files
 
-    func validateFiles(_ value: ParameterValue, named name: String, spec: ParameterSpec, present: Set<String>) throws(APIError) -> [AcceptedImage] {
+    func validateFiles(_ value: ParameterValue, named name: String, spec: ParameterSpec, sent: RequestParameters) throws(APIError) -> [AcceptedImage] {
         guard case .files(let files) = value, !files.isEmpty else {
             let expected = spec.array == true ? "one of an array of files or file" : "a file"
             var error = messages.invalidType(name, expected: expected, schemaType: "file", gotDescription: value.typeDescription)
@@ -52,12 +52,12 @@ extension RequestValidator {
         var accepted: [AcceptedImage] = []
         for (index, file) in files.enumerated() {
             let label = isArray ? "\(name)[\(index)]" : name
-            accepted.append(try checkFile(file, label: label, position: index + 1, spec: spec, present: present))
+            accepted.append(try checkFile(file, label: label, position: index + 1, spec: spec, sent: sent))
         }
         return accepted
     }
 
-    private func checkFile(_ file: UploadedFile, label: String, position: Int, spec: ParameterSpec, present: Set<String>) throws(APIError) -> AcceptedImage {
+    private func checkFile(_ file: UploadedFile, label: String, position: Int, spec: ParameterSpec, sent: RequestParameters) throws(APIError) -> AcceptedImage {
         let dalleRules = spec.formats != nil && spec.mimeTypes?.count == 1
         if let mimeTypes = spec.mimeTypes {
             guard let declared = file.contentType, let mediaType = MediaType(declared) else {
@@ -105,7 +105,7 @@ extension RequestValidator {
         if spec.requireSquare == true && info.width != info.height {
             throw APIError(status: 400, message: "Invalid input image - expected an image with equal width and height, got \(info.width)x\(info.height) instead.")
         }
-        if let modes = spec.modes, !modes.contains(info.mode), !(spec.modesWaivedBy.map(present.contains) ?? false) {
+        if let modes = spec.modes, !modes.contains(info.mode), !(spec.modesWaivedBy.map { sent[$0] != nil } ?? false) {
             let list = modes.map { "'\($0)'" }.joined(separator: ", ")
             var error = APIError(status: 400, message: "Invalid input image - format must be in [\(list)], got \(info.mode).")
             if spec.modesWaivedBy != nil {

@@ -163,32 +163,27 @@ public struct RequestValidator: Sendable {
             throw modelNotForEndpoint(model, endpoint: endpoint)
         }
 
-        for entry in parameters.entries where entry.name != "model" {
-            guard let spec = specs[entry.name], spec.accepts(form: parameters.form) else {
-                throw unknownParameter(entry.name, form: parameters.form, endpoint: endpoint, specs: specs)
-            }
+        let accepted = model.acceptedNames[endpoint]?[parameters.form] ?? []
+        for entry in parameters.entries where entry.name != "model" && !accepted.contains(entry.name) {
+            throw unknownParameter(entry.name, form: parameters.form, endpoint: endpoint, specs: specs)
         }
 
         let checks = model.checkOrder[endpoint] ?? []
-        var values: [String: ValidatedValue] = Dictionary(minimumCapacity: checks.count + 1)
-        values["model"] = .string(model.id)
-        let present = Set(parameters.entries.map(\.name))
+        // The model and every default are already in place (shared storage, nothing hashed):
+        // only what the client sent is written over them.
+        var values = model.startingValues[endpoint]?[parameters.form] ?? ["model": .string(model.id)]
         var provided: Set<String> = Set(minimumCapacity: parameters.entries.count + 1)
         provided.insert("model")
         // `check.spec` is read in place each time: binding it to a local would copy the whole spec.
         for check in checks {
             let name = check.name
             guard check.spec.accepts(form: parameters.form) else { continue }
-            let value = parameters[name]
-            if let value, !isExplicitNull(value) || check.spec.required {
-                if let validated = try validate(value, named: name, spec: check.spec, form: parameters.form, present: present) {
-                    values[name] = validated
-                }
+            if let value = parameters[name], !isExplicitNull(value) || check.spec.required {
+                // A value that validates to nothing (no image reference) leaves no default behind either.
+                values[name] = try validate(value, named: name, spec: check.spec, form: parameters.form, sent: parameters)
                 provided.insert(name)
             } else if check.spec.required {
                 throw messages.missingParameter(name)
-            } else if let defaultValue = check.spec.defaultValue {
-                values[name] = ValidatedValue(defaultValue)
             }
         }
 
@@ -236,7 +231,7 @@ public struct RequestValidator: Sendable {
 
     // MARK: - One parameter
 
-    private func validate(_ value: ParameterValue, named name: String, spec: ParameterSpec, form: BodyForm, present: Set<String>) throws(APIError) -> ValidatedValue? {
+    private func validate(_ value: ParameterValue, named name: String, spec: ParameterSpec, form: BodyForm, sent: RequestParameters) throws(APIError) -> ValidatedValue? {
         switch spec.kind {
         case .any:
             switch value {
@@ -271,7 +266,7 @@ public struct RequestValidator: Sendable {
             }
         case .file:
             if form == .json { return try validateReference(value, named: name, spec: spec) }
-            return .images(try validateFiles(value, named: name, spec: spec, present: present))
+            return .images(try validateFiles(value, named: name, spec: spec, sent: sent))
         case .imageReferences:
             return try validateReferences(value, named: name, spec: spec)
         }

@@ -207,7 +207,9 @@ public struct ModelDescriptor: Sendable, Equatable {
         startingValues = endpoints.mapValues { specs in
             var byForm: [BodyForm: [String: ValidatedValue]] = [:]
             for form in [BodyForm.json, .multipart] {
-                var values: [String: ValidatedValue] = ["model": .string(id)]
+                // Room for every parameter: a request's own values never make the copy grow.
+                var values: [String: ValidatedValue] = Dictionary(minimumCapacity: specs.count + 1)
+                values["model"] = .string(id)
                 for (name, spec) in specs where name != "model" && spec.accepts(form: form) {
                     if let defaultValue = spec.defaultValue { values[name] = ValidatedValue(defaultValue) }
                 }

@@ -61,8 +61,9 @@ public struct HTTPRequest: Sendable {
 
     /// Splits a request target such as `/v1/images/generations?x=1` into path and query.
     public init(method: String, target: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
-        if let mark = target.firstIndex(of: "?") {
-            self.init(method: method, path: String(target[..<mark]), query: String(target[target.index(after: mark)...]), headers: headers, body: body)
+        // Searched as bytes: a Character search would break the target into grapheme clusters.
+        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            self.init(method: method, path: String(target[..<mark]), query: String(target[target.utf8.index(after: mark)...]), headers: headers, body: body)
         } else {
             self.init(method: method, path: target, headers: headers, body: body)
         }

@@ -173,10 +173,12 @@ public struct JSONParser {
         // Only a string with escapes needs a buffer; most strings are one run of the input.
         var unescaped: [UInt8]?
         var runStart = position
+        var allASCII = true
         while true {
             guard position < bytes.count else { throw error("unexpected end of input inside a string") }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") { break }
+            if byte >= 0x80 { allASCII = false }
             if byte < 0x20 { throw error("invalid control character (0x\(String(byte, radix: 16, uppercase: true))) inside a string") }
             if byte == UInt8(ascii: "\\") {
                 if unescaped == nil { unescaped = [] }
@@ -194,6 +196,9 @@ public struct JSONParser {
         if var unescaped {
             unescaped.append(contentsOf: lastRun)
             text = String(validating: unescaped, as: UTF8.self)
+        } else if allASCII {
+            // ASCII is valid UTF-8: no validation pass (the generic one is not specialised here).
+            text = String(decoding: lastRun, as: UTF8.self)
         } else {
             text = String(validating: lastRun, as: UTF8.self)
         }

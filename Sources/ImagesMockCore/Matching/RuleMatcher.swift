@@ -7,11 +7,9 @@ public struct MatchInput: Sendable {
     public var prompt: String?
     /// Parameters as text (JSON numbers by their digits, booleans as `true`/`false`).
     public var params: [String: String]
-    /// Fixed at creation, like `headerValues`, which is built from it.
+    /// The request's headers as received.
     public let headers: HTTPHeaders
     public var key: String?
-    /// Header values by lower-cased name (first value wins), built once per request for the rules.
-    let headerValues: [String: String]
 
     public init(endpoint: Endpoint, model: String?, prompt: String?, params: [String: String], headers: HTTPHeaders, key: String?) {
         self.endpoint = endpoint
@@ -20,17 +18,15 @@ public struct MatchInput: Sendable {
         self.params = params
         self.headers = headers
         self.key = key
-        var values: [String: String] = [:]
-        for field in headers {
-            let name = field.name.lowercased()
-            if values[name] == nil { values[name] = field.value }
-        }
-        headerValues = values
     }
+
+    /// A header's first value, whatever the case of its name. Looked up when a rule asks: a
+    /// request has a handful of headers, and most scenarios never read them.
+    func headerValue(_ name: String) -> String? { headers[name] }
 
     /// Reads the parameters as sent (valid or not), so rules with `validate: false` see them too.
     public init(endpoint: Endpoint, parameters: RequestParameters?, headers: HTTPHeaders, key: String?, defaultModel: String?) {
-        var texts: [String: String] = [:]
+        var texts: [String: String] = Dictionary(minimumCapacity: parameters?.entries.count ?? 0)
         for entry in parameters?.entries ?? [] {
             switch entry.value {
             case .formText(let text): texts[entry.name] = text

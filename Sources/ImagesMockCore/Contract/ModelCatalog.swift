@@ -157,13 +157,71 @@ public struct ResponseProfile: Sendable, Equatable {
 final class ParameterRule: Sendable, Equatable {
     let name: String
     let spec: ParameterSpec
+    /// `spec.required`, read on every request for every parameter.
+    let required: Bool
 
     init(name: String, spec: ParameterSpec) {
         self.name = name
         self.spec = spec
+        required = spec.required
     }
 
     static func == (lhs: ParameterRule, rhs: ParameterRule) -> Bool { lhs.name == rhs.name && lhs.spec == rhs.spec }
+}
+
+/// One model's rules on one endpoint, arranged for the validator: one look-up per request finds
+/// everything, and nothing in it is copied or re-derived per request.
+final class EndpointRules: Sendable, Equatable {
+    /// What one body form (JSON or multipart) accepts.
+    struct FormRules: Sendable {
+        /// The parameters this form accepts, in the order they are checked: the catalog's
+        /// validation order, then the others alphabetically.
+        let checks: [ParameterRule]
+        /// The names this form accepts (a look-up here copies no ``ParameterSpec``).
+        let acceptedNames: Set<String>
+        /// What validation starts from: the model's id and every default. It has room for every
+        /// parameter, so a request's own values never make the copy grow.
+        let startingValues: [String: ValidatedValue]
+    }
+
+    let specs: [String: ParameterSpec]
+    /// In validation order, the parameters that constrain others (`requires`, `excludes`,
+    /// `sameSizeAs`): the only ones the cross-parameter checks need to visit.
+    let relationChecks: [ParameterRule]
+    private let json: FormRules
+    private let multipart: FormRules
+
+    init(modelID: String, specs: [String: ParameterSpec], validationOrder: [String]) {
+        self.specs = specs
+        let ordered = Set(validationOrder)
+        let checkOrder = (validationOrder.filter { specs[$0] != nil } + specs.keys.filter { !ordered.contains($0) }.sorted())
+            .map { ParameterRule(name: $0, spec: specs[$0]!) }
+        relationChecks = checkOrder.filter { ordered.contains($0.name) && ($0.spec.requires != nil || $0.spec.excludes != nil || $0.spec.sameSizeAs != nil) }
+        func rules(for form: BodyForm) -> FormRules {
+            let checks = checkOrder.filter { $0.spec.accepts(form: form) }
+            var values: [String: ValidatedValue] = Dictionary(minimumCapacity: specs.count + 1)
+            values["model"] = .string(modelID)
+            for check in checks where check.name != "model" {
+                if let defaultValue = check.spec.defaultValue { values[check.name] = ValidatedValue(defaultValue) }
+            }
+            return FormRules(checks: checks, acceptedNames: Set(checks.map(\.name)), startingValues: values)
+        }
+        json = rules(for: .json)
+        multipart = rules(for: .multipart)
+    }
+
+    func form(_ form: BodyForm) -> FormRules {
+        switch form {
+        case .json: json
+        case .multipart: multipart
+        }
+    }
+
+    /// Everything here derives from the specs and the catalog's order.
+    static func == (lhs: EndpointRules, rhs: EndpointRules) -> Bool {
+        lhs.specs == rhs.specs && lhs.json.checks.map(\.name) == rhs.json.checks.map(\.name)
+            && lhs.multipart.checks.map(\.name) == rhs.multipart.checks.map(\.name)
+    }
 }
 
 /// One model id with everything the validator and the responder need.
@@ -174,18 +232,8 @@ public struct ModelDescriptor: Sendable, Equatable {
     public let retired: CalendarDate?
     public let response: ResponseProfile
     public let endpoints: [Endpoint: [String: ParameterSpec]]
-    /// Per endpoint, the parameters in the order they are checked: the catalog's validation
-    /// order, then the others alphabetically. Worked out once here rather than on every request.
-    let checkOrder: [Endpoint: [ParameterRule]]
-    /// Per endpoint, in validation order, the parameters that constrain others (`requires`,
-    /// `excludes`, `sameSizeAs`): the only ones the cross-parameter checks need to visit.
-    let relationChecks: [Endpoint: [ParameterRule]]
-    /// Per endpoint and body form, what validation starts from: the model's id and every
-    /// parameter's catalog default. Built once here so a request only writes what it sent.
-    let startingValues: [Endpoint: [BodyForm: [String: ValidatedValue]]]
-    /// Per endpoint and body form, the parameter names that form accepts (looking a name up
-    /// here copies nothing, where reading its `ParameterSpec` would copy the whole spec).
-    let acceptedNames: [Endpoint: [BodyForm: Set<String>]]
+    /// Per endpoint, what validation walks, worked out once here rather than on every request.
+    let rules: [Endpoint: EndpointRules]
 
     init(id: String, released: CalendarDate?, retired: CalendarDate?, response: ResponseProfile, endpoints: [Endpoint: [String: ParameterSpec]], validationOrder: [String]) {
         self.id = id
@@ -193,34 +241,7 @@ public struct ModelDescriptor: Sendable, Equatable {
         self.retired = retired
         self.response = response
         self.endpoints = endpoints
-        let ordered = Set(validationOrder)
-        checkOrder = endpoints.mapValues { specs in
-            (validationOrder.filter { specs[$0] != nil } + specs.keys.filter { !ordered.contains($0) }.sorted())
-                .map { ParameterRule(name: $0, spec: specs[$0]!) }
-        }
-        relationChecks = endpoints.mapValues { specs in
-            validationOrder.compactMap { name in
-                guard let spec = specs[name], spec.requires != nil || spec.excludes != nil || spec.sameSizeAs != nil else { return nil }
-                return ParameterRule(name: name, spec: spec)
-            }
-        }
-        startingValues = endpoints.mapValues { specs in
-            var byForm: [BodyForm: [String: ValidatedValue]] = [:]
-            for form in [BodyForm.json, .multipart] {
-                // Room for every parameter: a request's own values never make the copy grow.
-                var values: [String: ValidatedValue] = Dictionary(minimumCapacity: specs.count + 1)
-                values["model"] = .string(id)
-                for (name, spec) in specs where name != "model" && spec.accepts(form: form) {
-                    if let defaultValue = spec.defaultValue { values[name] = ValidatedValue(defaultValue) }
-                }
-                byForm[form] = values
-            }
-            return byForm
-        }
-        acceptedNames = endpoints.mapValues { specs in
-            [.json: Set(specs.filter { $0.value.accepts(form: .json) }.keys),
-             .multipart: Set(specs.filter { $0.value.accepts(form: .multipart) }.keys)]
-        }
+        rules = endpoints.mapValues { EndpointRules(modelID: id, specs: $0, validationOrder: validationOrder) }
     }
 
     /// Whether the model exists on a given day; `nil` (no `as_of`) means every model is live.

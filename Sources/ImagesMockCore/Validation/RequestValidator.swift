@@ -159,35 +159,32 @@ public struct RequestValidator: Sendable {
 
     public func validate(_ parameters: RequestParameters, endpoint: Endpoint) throws(APIError) -> ValidatedImageRequest {
         let model = try resolveModel(parameters, endpoint: endpoint)
-        guard let specs = model.parameters(for: endpoint) else {
+        guard let rules = model.rules[endpoint] else {
             throw modelNotForEndpoint(model, endpoint: endpoint)
         }
+        let form = rules.form(parameters.form)
 
-        let accepted = model.acceptedNames[endpoint]?[parameters.form] ?? []
-        for entry in parameters.entries where entry.name != "model" && !accepted.contains(entry.name) {
-            throw unknownParameter(entry.name, form: parameters.form, endpoint: endpoint, specs: specs)
+        for entry in parameters.entries where entry.name != "model" && !form.acceptedNames.contains(entry.name) {
+            throw unknownParameter(entry.name, form: parameters.form, endpoint: endpoint, specs: rules.specs)
         }
 
-        let checks = model.checkOrder[endpoint] ?? []
         // The model and every default are already in place (shared storage, nothing hashed):
         // only what the client sent is written over them.
-        var values = model.startingValues[endpoint]?[parameters.form] ?? ["model": .string(model.id)]
+        var values = form.startingValues
         var provided: Set<String> = Set(minimumCapacity: parameters.entries.count + 1)
         provided.insert("model")
-        // `check.spec` is read in place each time: binding it to a local would copy the whole spec.
-        for check in checks {
+        for check in form.checks {
             let name = check.name
-            guard check.spec.accepts(form: parameters.form) else { continue }
-            if let value = parameters[name], !isExplicitNull(value) || check.spec.required {
+            if let value = parameters[name], !isExplicitNull(value) || check.required {
                 // A value that validates to nothing (no image reference) leaves no default behind either.
                 values[name] = try validate(value, named: name, spec: check.spec, form: parameters.form, sent: parameters)
                 provided.insert(name)
-            } else if check.spec.required {
+            } else if check.required {
                 throw messages.missingParameter(name)
             }
         }
 
-        try checkDependencies(model.relationChecks[endpoint] ?? [], values: values, provided: provided)
+        try checkDependencies(rules.relationChecks, values: values, provided: provided)
         return ValidatedImageRequest(endpoint: endpoint, model: model, values: values, providedNames: provided)
     }
 

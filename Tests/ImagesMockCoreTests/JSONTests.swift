@@ -48,6 +48,18 @@ struct JSONTests {
         #expect(error?.description == "invalid UTF-8 inside the string starting at byte 0")
     }
 
+    /// Strings without escapes are read straight from the input: ASCII ones without a UTF-8
+    /// check, the others with it (a lone continuation byte, a truncated sequence, an overlong form).
+    @Test func readsRawStringsAsciiOrNot() throws {
+        #expect(try JSONParser.parse(Array(#"{"prompt":"otter","size":"1024x1024"}"#.utf8))
+            == .object(JSONObject([("prompt", "otter"), ("size", "1024x1024")])))
+        #expect(try JSONParser.parse(Array(#"["été 🦦", "x"]"#.utf8)) == .array(["été 🦦", "x"]))
+        for bad: [UInt8] in [[0x22, 0x80, 0x22], [0x22, 0x61, 0xC3, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22]] {
+            let error = #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(bad) }
+            #expect(error?.description == "invalid UTF-8 inside the string starting at byte 0")
+        }
+    }
+
     @Test func boundsNestingDepth() {
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         let error = #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(deep) }

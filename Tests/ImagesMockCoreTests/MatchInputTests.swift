@@ -1,0 +1,44 @@
+import Testing
+@testable import ImagesMockCore
+
+@Suite("Match input")
+struct MatchInputTests {
+    @Test func headersAreReadWhateverTheCaseAndTheFirstValueWins() {
+        let headers = HTTPHeaders([("X-Case", "first"), ("content-type", "application/json"), ("x-case", "second")])
+        let input = MatchInput(endpoint: .generations, model: "gpt-image-2", prompt: "otter", params: [:], headers: headers, key: "sk-test")
+        #expect(input.headerValue("x-case") == "first")
+        #expect(input.headerValue("X-CASE") == "first")
+        #expect(input.headerValue("Content-Type") == "application/json")
+        #expect(input.headerValue("x-missing") == nil)
+    }
+
+    @Test func parametersAreReadAsText() throws {
+        guard case .object(let object) = try JSONParser.parse(#"{"model":"gpt-image-2","prompt":"otter","n":2,"stream":false,"user":null,"metadata":{"a":1}}"#) else {
+            Issue.record("not an object")
+            return
+        }
+        let input = MatchInput(endpoint: .generations, parameters: RequestParameters(json: object), headers: HTTPHeaders(), key: nil, defaultModel: nil)
+        #expect(input.model == "gpt-image-2")
+        #expect(input.prompt == "otter")
+        #expect(input.params == ["model": "gpt-image-2", "prompt": "otter", "n": "2", "stream": "false", "user": "null", "metadata": #"{"a":1}"#])
+    }
+}
+
+@Suite("HTTP request target")
+struct HTTPRequestTargetTests {
+    @Test func theFirstQuestionMarkSplitsPathAndQuery() {
+        let plain = HTTPRequest(method: "GET", target: "/__admin/requests")
+        #expect(plain.path == "/__admin/requests")
+        #expect(plain.query == nil)
+        let query = HTTPRequest(method: "GET", target: "/__admin/requests?limit=5&q=a?b")
+        #expect(query.path == "/__admin/requests")
+        #expect(query.query == "limit=5&q=a?b")
+        let empty = HTTPRequest(method: "GET", target: "/x?")
+        #expect(empty.path == "/x")
+        #expect(empty.query == "")
+        // A target is bytes from the wire: a combining mark after the path must not merge with '?'.
+        let combining = HTTPRequest(method: "GET", target: "/caf\u{65}\u{301}?\u{301}x")
+        #expect(combining.path == "/caf\u{65}\u{301}")
+        #expect(combining.query == "\u{301}x")
+    }
+}

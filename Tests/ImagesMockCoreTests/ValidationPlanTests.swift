@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import Testing
 @testable import ImagesMockCore
 
@@ -49,6 +51,20 @@ struct ValidationPlanTests {
                 #expect(rules.relationChecks.allSatisfy { $0.spec.requires != nil || $0.spec.excludes != nil || $0.spec.sameSizeAs != nil })
             }
         }
+    }
+
+    /// The arrangement is built on first use; threads that race to build it all get the one kept.
+    @Test func concurrentFirstUseSettlesOnOneArrangement() throws {
+        let catalog = try ModelCatalog.load(from: PackageResources.models_json)
+        let rules = try #require(catalog.model("gpt-image-2")?.rules[.generations])
+        let seen = Mutex<[ObjectIdentifier]>([])
+        DispatchQueue.concurrentPerform(iterations: 64) { _ in
+            let first = rules.form(.json).checks[0]
+            seen.withLock { $0.append(ObjectIdentifier(first)) }
+        }
+        let identities = seen.withLock { Set($0) }
+        #expect(identities.count == 1)
+        #expect(identities.first == ObjectIdentifier(rules.form(.json).checks[0]))
     }
 
     private func validate(_ body: String) throws -> ValidatedImageRequest {

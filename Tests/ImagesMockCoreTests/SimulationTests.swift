@@ -321,3 +321,29 @@ struct SimulationLatencyTests {
         #expect(total == 1600)
     }
 }
+
+@Suite("Random ids")
+struct RandomIDTests {
+    /// Ids take the generator's draws in a fixed way (16 hex digits per draw, lowest nibble first;
+    /// one draw per letter), so a seeded mock gives the same ids from one version to the next.
+    @Test func idsAreTheSeededDrawsInAFixedLayout() {
+        let hexDigits = Array("0123456789abcdef")
+        let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        for seed: UInt64 in [0, 1, 42, .max] {
+            let source = RandomSource(seed: seed)
+            let reference = RandomSource(seed: seed)
+            var expected = "req_"
+            var bits: UInt64 = 0
+            for index in 0..<32 {
+                if index % 16 == 0 { bits = reference.next() }
+                expected.append(hexDigits[Int(bits & 0xF)])
+                bits >>= 4
+            }
+            #expect(source.hex(32, prefix: "req_") == expected)
+            let id = source.alphanumeric(24, prefix: "img-")
+            #expect(id == "img-" + String((0..<24).map { _ in letters[Int(reference.next() % 62)] }))
+            let draw = reference.next()
+            #expect(source.hex(5) == String((0..<5).map { index in hexDigits[Int((draw >> (4 * UInt64(index))) & 0xF)] }))
+        }
+    }
+}

@@ -90,7 +90,7 @@ public final class MockEngine: Sendable {
         var request = intake.head
         request.body = received.body
         let upload = ReceivedUpload(parts: received.parts, failure: received.failure, isMultipart: intake.isMultipart)
-        let requestID = "req_" + random.hex(32)
+        let requestID = random.hex(32, prefix: "req_")
         let behaviour = self.behaviour
         let decision = decide(request, upload: upload, behaviour: behaviour, requestID: requestID)
         var plan = decision.plan
@@ -147,7 +147,7 @@ public final class MockEngine: Sendable {
             diagnosis: "The body was rejected while it was still arriving; nothing after the first \(limit) bytes was read.")
         error.headers.add("connection", "close")
         var plan = ResponsePlan(response: error.response(style: behaviour.errorStyle))
-        addCommonHeaders(to: &plan.response, requestID: "req_" + random.hex(32), requestHeaders: request.headers, organization: behaviour.organization, processing: .zero)
+        addCommonHeaders(to: &plan.response, requestID: random.hex(32, prefix: "req_"), requestHeaders: request.headers, organization: behaviour.organization, processing: .zero)
         return plan
     }
 
@@ -268,7 +268,8 @@ public final class MockEngine: Sendable {
         case .failure(let error):
             return ResponsePlan(response: error.response(style: behaviour.errorStyle))
         case .success(let valid):
-            return plan(for: answer(valid, baseURL: baseURL(for: request), behaviour: behaviour))
+            // Only DALL·E answers carry URLs; a GPT answer has no use for the base.
+            return plan(for: answer(valid, baseURL: valid.model.response.kind == .dalle ? baseURL(for: request) : nil, behaviour: behaviour))
         }
     }
 
@@ -310,6 +311,7 @@ public final class MockEngine: Sendable {
     }
 
     private func record(_ parameters: RequestParameters, texts: [String: String], in entry: inout JournalEntry) {
+        entry.parameters.reserveCapacity(parameters.entries.count)
         for item in parameters.entries {
             if case .files(let files) = item.value {
                 for file in files {
@@ -317,7 +319,9 @@ public final class MockEngine: Sendable {
                 }
             } else {
                 let text = texts[item.name] ?? ""
-                entry.parameters.append((item.name, text.count > JournalEntry.maximumValueLength ? String(text.prefix(JournalEntry.maximumValueLength)) + "…" : text))
+                // Counting characters walks the text; its byte count bounds it from above for free.
+                let tooLong = text.utf8.count > JournalEntry.maximumValueLength && text.count > JournalEntry.maximumValueLength
+                entry.parameters.append((item.name, tooLong ? String(text.prefix(JournalEntry.maximumValueLength)) + "…" : text))
             }
         }
     }
@@ -430,17 +434,26 @@ public final class MockEngine: Sendable {
     // MARK: - Success
 
     /// Where image URLs point: the configured public URL, else the host the client used.
-    private static let hostCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]_".utf8)
+    /// The bytes a Host value may have to be echoed into a URL, as a table indexed by byte.
+    private static let hostCharacters: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for byte in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]_".utf8 { table[Int(byte)] = true }
+        return table
+    }()
 
     func baseURL(for request: HTTPRequest) -> String {
         if let configured = configuration.publicBaseURL { return configured }
-        if let host = request.headers["host"], !host.isEmpty, host.utf8.count < 256, host.utf8.allSatisfy(Self.hostCharacters.contains) {
+        if let host = request.headers["host"], !host.isEmpty, host.utf8.count < 256, host.utf8.allSatisfy({ Self.hostCharacters[Int($0)] }) {
             return "http://\(host)"
         }
-        return "http://127.0.0.1"
+        return Self.fallbackBaseURL
     }
 
-    func answer(_ request: ValidatedImageRequest, baseURL: String, behaviour: Behaviour) -> Answer {
+    /// The base of image URLs when the request names no usable host.
+    static let fallbackBaseURL = "http://127.0.0.1"
+
+    /// - Parameter baseURL: where returned image URLs point; needed for DALL·E answers only.
+    func answer(_ request: ValidatedImageRequest, baseURL: String?, behaviour: Behaviour) -> Answer {
         let inputs = request.images("image") + request.images("images")
         let output = responses.resolve(request, firstInput: inputs.first?.info)
         let created = Int(clock.now())
@@ -475,12 +488,12 @@ public final class MockEngine: Sendable {
     }
 
     func newImageIDs(_ count: Int) -> [String] {
-        (0..<count).map { _ in "img-" + random.alphanumeric(24) }
+        (0..<count).map { _ in random.alphanumeric(24, prefix: "img-") }
     }
 
     func successResponse(
         _ request: ValidatedImageRequest, inputs: [AcceptedImage], output: ImagesResponseBuilder.ResolvedOutput, images: [EncodedImage], ids: [String], created: Int,
-        baseURL: String, behaviour: Behaviour
+        baseURL: String?, behaviour: Behaviour
     ) -> HTTPResponse {
         // References to encoded images, no copies: the gallery keeps them under the ids the journal names.
         for (image, id) in zip(images, ids) { galleryImages.store(image, id: id) }
@@ -496,7 +509,7 @@ public final class MockEngine: Sendable {
         case .dalle:
             let items: [ImagesResponseBuilder.DalleItem] = zip(images, ids).map { image, id in
                 if request.string("response_format") == "b64_json" { return .base64(image.base64) }
-                return .url(publishURL(for: image, id: id, baseURL: baseURL, lifetime: behaviour.imageURLLifetimeSeconds))
+                return .url(publishURL(for: image, id: id, baseURL: baseURL ?? Self.fallbackBaseURL, lifetime: behaviour.imageURLLifetimeSeconds))
             }
             let revised = request.model.response.revisedPrompt == true
                 ? ImagesResponseBuilder.revisedPrompt(for: request.prompt ?? "", style: request.string("style")) : nil
@@ -581,6 +594,8 @@ public final class MockEngine: Sendable {
 
     private func addCommonHeaders(to response: inout HTTPResponse, requestID: String, requestHeaders: HTTPHeaders, organization: String, processing: Duration) {
         let milliseconds = processing.components.seconds * 1000 + processing.components.attoseconds / 1_000_000_000_000_000
+        // The six below plus rate-limit headers: one allocation instead of one per doubling.
+        response.headers.reserveCapacity(response.headers.fields.count + 12)
         response.headers.add("x-request-id", requestID)
         response.headers.add("openai-processing-ms", String(milliseconds))
         response.headers.add("openai-version", "2020-10-01")

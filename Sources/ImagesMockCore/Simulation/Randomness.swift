@@ -31,22 +31,32 @@ public final class RandomSource: Sendable {
     private static let hexDigits = Array("0123456789abcdef".utf8)
     private static let alphanumerics = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
 
-    /// `count` lowercase hexadecimal digits.
-    public func hex(_ count: Int) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count)
-        var bits: UInt64 = 0
-        for index in 0..<count {
-            if index % 16 == 0 { bits = next() }
-            bytes.append(Self.hexDigits[Int(bits & 0xF)])
-            bits >>= 4
+    /// `prefix` then `count` lowercase hexadecimal digits (a generator draw gives 16 of them,
+    /// lowest nibble first), built in one string under one lock.
+    public func hex(_ count: Int, prefix: String = "") -> String {
+        var text = prefix
+        text.reserveCapacity(prefix.utf8.count + count)
+        generator.withLock { generator in
+            var bits: UInt64 = 0
+            for index in 0..<count {
+                if index % 16 == 0 { bits = generator.next() }
+                text.unicodeScalars.append(Unicode.Scalar(Self.hexDigits[Int(bits & 0xF)]))
+                bits >>= 4
+            }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return text
     }
 
-    public func alphanumeric(_ count: Int) -> String {
-        let draws = generator.withLock { generator in (0..<count).map { _ in generator.next() } }
-        return String(decoding: draws.map { Self.alphanumerics[Int($0 % UInt64(Self.alphanumerics.count))] }, as: UTF8.self)
+    /// `prefix` then `count` letters and digits, one generator draw each.
+    public func alphanumeric(_ count: Int, prefix: String = "") -> String {
+        var text = prefix
+        text.reserveCapacity(prefix.utf8.count + count)
+        generator.withLock { generator in
+            for _ in 0..<count {
+                text.unicodeScalars.append(Unicode.Scalar(Self.alphanumerics[Int(generator.next() % UInt64(Self.alphanumerics.count))]))
+            }
+        }
+        return text
     }
 }
 

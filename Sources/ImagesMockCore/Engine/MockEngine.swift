@@ -433,7 +433,6 @@ public final class MockEngine: Sendable {
 
     // MARK: - Success
 
-    /// Where image URLs point: the configured public URL, else the host the client used.
     /// The bytes a Host value may have to be echoed into a URL, as a table indexed by byte.
     private static let hostCharacters: [Bool] = {
         var table = [Bool](repeating: false, count: 256)
@@ -441,6 +440,7 @@ public final class MockEngine: Sendable {
         return table
     }()
 
+    /// Where image URLs point: the configured public URL, else the host the client used.
     func baseURL(for request: HTTPRequest) -> String {
         if let configured = configuration.publicBaseURL { return configured }
         if let host = request.headers["host"], !host.isEmpty, host.utf8.count < 256, host.utf8.allSatisfy({ Self.hostCharacters[Int($0)] }) {

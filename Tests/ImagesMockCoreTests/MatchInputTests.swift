@@ -42,3 +42,26 @@ struct HTTPRequestTargetTests {
         #expect(combining.query == "\u{301}x")
     }
 }
+
+@Suite("Header names")
+struct HeaderNameTests {
+    /// Only ASCII letters fold: bytes that differ by 0x20 elsewhere ('[' and '{', '@' and '`',
+    /// the UTF-8 of 'é' and 'É') are different names.
+    @Test func namesCompareCaseInsensitivelyForASCIILettersOnly() {
+        #expect(HTTPHeaders.sameName("Content-Type", "content-TYPE"))
+        #expect(HTTPHeaders.sameName(String(repeating: "X-Long-Header-", count: 4), String(repeating: "x-long-HEADER-", count: 4)))
+        #expect(!HTTPHeaders.sameName("x-a[", "x-a{"))
+        #expect(!HTTPHeaders.sameName("x-@", "x-`"))
+        #expect(!HTTPHeaders.sameName("x-é", "x-É"))
+        #expect(!HTTPHeaders.sameName("x-a", "x-ab"))
+        #expect(HTTPHeaders.sameName("", ""))
+    }
+
+    @Test func bearerSchemeIsReadWhateverItsCase() {
+        #expect(Authenticator.key(from: "Bearer sk-one") == "sk-one")
+        #expect(Authenticator.key(from: "bEaReR sk-two") == "sk-two")
+        #expect(Authenticator.key(from: "  Bearer sk-three\t") == "sk-three")
+        #expect(Authenticator.key(from: "Bearer") == nil)
+        #expect(Authenticator.key(from: "Bearez sk-x") == nil)
+    }
+}

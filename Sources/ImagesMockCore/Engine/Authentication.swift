@@ -37,8 +37,9 @@ public struct Authenticator: Sendable {
     static func key(from header: String?) -> String? {
         guard let header = header?.trimmedSpacesAndTabs() else { return nil }
         // What every client sends, read without splitting or lower-casing copies.
-        let bearer = "bearer ".utf8
-        if header.utf8.count > bearer.count, zip(header.utf8, bearer).allSatisfy({ $0 | 0x20 == $1 }) {
+        let bearerScheme = "bearer "
+        let bearer = bearerScheme.utf8.span, text = header.utf8.span
+        if text.count > bearer.count, bearer.indices.allSatisfy({ text[$0] | 0x20 == bearer[$0] }) {
             let credentials = header.utf8.dropFirst(bearer.count)
             if credentials.first != UInt8(ascii: " ") && credentials.first != UInt8(ascii: "\t") {
                 return String(Substring(credentials))

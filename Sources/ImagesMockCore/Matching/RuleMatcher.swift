@@ -48,28 +48,42 @@ public struct MatchInput: Sendable {
 public struct RuleMatcher: Sendable {
     /// Why a rule did not match, criterion by criterion (for the journal's near-miss report).
     public struct Miss: Sendable, Equatable {
+        /// Everything in one reference: a miss rides along in every copy of a journal entry on
+        /// the request path, and one retain per copy is cheaper than one per field.
+        private final class Record: Sendable {
+            let rule: String
+            let matchedCriteria: Int
+            let totalCriteria: Int
+            /// The rule and the part of the request it reads: the words are built only when the
+            /// journal is read, never on the request path.
+            let compiled: CompiledRule
+            let evidence: MatchInput
+
+            init(rule: CompiledRule, matchedCriteria: Int, input: MatchInput) {
+                self.rule = rule.name
+                self.matchedCriteria = matchedCriteria
+                totalCriteria = rule.criteria
+                compiled = rule
+                evidence = rule.evidence(from: input)
+            }
+        }
+
+        private let record: Record
+
         /// The rule's name.
-        public let rule: String
+        public var rule: String { record.rule }
         /// Criteria of the rule that held (a regex counts only if everything else held).
-        public let matchedCriteria: Int
+        public var matchedCriteria: Int { record.matchedCriteria }
         /// Criteria of the rule.
-        public let totalCriteria: Int
-        /// The rule and the part of the request it reads: the words are built only when the
-        /// journal is read, never on the request path.
-        private let compiled: CompiledRule
-        private let evidence: MatchInput
+        public var totalCriteria: Int { record.totalCriteria }
 
         init(rule: CompiledRule, matchedCriteria: Int, input: MatchInput) {
-            self.rule = rule.name
-            self.matchedCriteria = matchedCriteria
-            totalCriteria = rule.criteria
-            compiled = rule
-            evidence = rule.evidence(from: input)
+            record = Record(rule: rule, matchedCriteria: matchedCriteria, input: input)
         }
 
         /// What differs, in words, one entry per criterion not met (a regex that was not tried
         /// is described by trying it now).
-        public var differences: [String] { compiled.differences(evidence) }
+        public var differences: [String] { record.compiled.differences(record.evidence) }
 
         /// Equal when everything the journal shows is equal.
         public static func == (left: Miss, right: Miss) -> Bool {

@@ -92,7 +92,7 @@ public final class MockEngine: Sendable {
         let upload = ReceivedUpload(parts: received.parts, failure: received.failure, isMultipart: intake.isMultipart)
         let requestID = random.hex(32, prefix: "req_")
         let behaviour = self.behaviour
-        let decision = decide(request, upload: upload, behaviour: behaviour, requestID: requestID)
+        var decision = decide(request, upload: upload, behaviour: behaviour, requestID: requestID)
         var plan = decision.plan
         let requestHeaders = request.headers
         let organization = behaviour.organization
@@ -125,7 +125,7 @@ public final class MockEngine: Sendable {
             addCommonHeaders(to: &plan.response, requestID: requestID, requestHeaders: requestHeaders, organization: organization, processing: ContinuousClock.now - started + plan.delay)
             for field in decision.extraHeaders { plan.response.headers.set(field.name, field.value) }
         }
-        if var entry = decision.journalEntry {
+        if var entry = decision.journalEntry.take() {
             entry.status = plan.pendingRender == nil ? plan.response.status : 200
             entry.images = plan.imageNames
             entry.latencyMilliseconds = Int(Double(plan.delay.components.seconds) * 1000 + Double(plan.delay.components.attoseconds) / 1e15)

@@ -113,12 +113,14 @@ public final class Journal: Sendable {
         ring = Mutex(Ring(entries: Array(repeating: nil, count: max(1, capacity))))
     }
 
-    public func record(_ entry: JournalEntry) {
+    public func record(_ entry: consuming JournalEntry) {
+        // Swapped in and out rather than copied: the entry moves into its slot, and the one it
+        // replaces is released after the lock, not while other requests wait for it.
+        var slot: JournalEntry? = entry
         ring.withLock { ring in
-            var entry = entry
             ring.sequence += 1
-            entry.sequence = ring.sequence
-            ring.entries[ring.next] = entry
+            slot?.sequence = ring.sequence
+            swap(&slot, &ring.entries[ring.next])
             ring.next = (ring.next + 1) % ring.entries.count
             ring.count = min(ring.count + 1, ring.entries.count)
         }

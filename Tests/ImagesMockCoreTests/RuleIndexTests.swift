@@ -220,3 +220,23 @@ struct RuleIndexTests {
         #expect(!String(describing: miss).contains("abcdefghijklmnop"))
     }
 }
+
+@Suite("Atoms by text")
+struct AtomsByTextTests {
+    /// Below and above the linear limit, a look-up answers as the dictionary does, canonical
+    /// equivalence included ("é" precomposed finds "e" + combining acute).
+    @Test(arguments: [1, AtomsByText.linearLimit, AtomsByText.linearLimit + 1, 40])
+    func answersAsTheDictionaryDoes(count: Int) {
+        var map: [String: [Int32]] = [:]
+        for index in 0..<count { map["value-\(index)"] = [Int32(index), Int32(index + 100)] }
+        map["caf\u{E9}"] = [7]
+        let atoms = AtomsByText(map)
+        #expect(!atoms.isEmpty)
+        for (text, expected) in map { #expect(atoms[text] == expected) }
+        #expect(atoms["cafe\u{301}"] == [7])
+        #expect(atoms["value-\(count)"] == nil)
+        #expect(atoms[""] == nil)
+        #expect(AtomsByText([:]).isEmpty)
+        #expect(AtomsByText([:])["x"] == nil)
+    }
+}

@@ -37,10 +37,37 @@ enum TextSubject: Hashable, Sendable {
 
 /// Everything the rules ask of one text subject, resolved per request by one dictionary lookup
 /// and at most two scans of the text. A class, so the request path reads it in place.
+/// Atoms by the exact text they want (string equality, as `equals` compares). A handful of
+/// texts are compared one by one: hashing a string costs more than comparing a few, and a
+/// scenario's rules often name only one or two models or values of a parameter.
+struct AtomsByText: Sendable {
+    static let linearLimit = 8
+    private let few: [(text: String, atoms: [Int32])]
+    private let many: [String: [Int32]]
+
+    init(_ map: [String: [Int32]]) {
+        if map.count <= Self.linearLimit {
+            few = map.map { (text: $0.key, atoms: $0.value) }
+            many = [:]
+        } else {
+            few = []
+            many = map
+        }
+    }
+
+    var isEmpty: Bool { few.isEmpty && many.isEmpty }
+
+    subscript(text: String) -> [Int32]? {
+        guard many.isEmpty else { return many[text] }
+        for entry in few where entry.text == text { return entry.atoms }
+        return nil
+    }
+}
+
 final class TextSubjectIndex: Sendable {
     let subject: TextSubject
     /// `equals` atoms by the value they want.
-    let equals: [String: [Int32]]
+    let equals: AtomsByText
     /// Atoms that hold whenever the text is present (`contains: ""`).
     let present: [Int32]
     /// `contains` atoms and case-sensitive regex literals, byte for byte.
@@ -54,7 +81,7 @@ final class TextSubjectIndex: Sendable {
     init(subject: TextSubject, equals: [String: [Int32]], present: [Int32], exactNeedles: [(bytes: [UInt8], atom: Int32)],
          foldedNeedles: [(bytes: [UInt8], atom: Int32)]) {
         self.subject = subject
-        self.equals = equals
+        self.equals = AtomsByText(equals)
         self.present = present
         exact = exactNeedles.isEmpty ? nil : NeedleScanner(needles: exactNeedles, foldsCase: false)
         folded = foldedNeedles.isEmpty ? nil : NeedleScanner(needles: foldedNeedles, foldsCase: true)
@@ -104,8 +131,8 @@ struct RuleIndex: Sendable {
 
     /// Atoms per endpoint, in `Endpoint.allCases` order.
     private let endpointAtoms: [[Int32]]
-    private let modelAtoms: [String: [Int32]]
-    private let keyAtoms: [String: [Int32]]
+    private let modelAtoms: AtomsByText
+    private let keyAtoms: AtomsByText
     private let textSubjects: [TextSubjectIndex]
 
     /// A rule's plain-criteria count sits in the low half of its counter, open regexes in the high.
@@ -127,8 +154,8 @@ struct RuleIndex: Sendable {
         regexRules = InvertedLists(builder.regexRules)
         alwaysOpen = builder.regexes.indices.filter { builder.regexes[$0].literalCount == 0 }.map { Int32($0) }
         endpointAtoms = Endpoint.allCases.map { builder.endpointAtoms[$0] ?? [] }
-        modelAtoms = builder.modelAtoms
-        keyAtoms = builder.keyAtoms
+        modelAtoms = AtomsByText(builder.modelAtoms)
+        keyAtoms = AtomsByText(builder.keyAtoms)
         textSubjects = builder.textSubjects()
     }
 

@@ -35,8 +35,6 @@ enum TextSubject: Hashable, Sendable {
     }
 }
 
-/// Everything the rules ask of one text subject, resolved per request by one dictionary lookup
-/// and at most two scans of the text. A class, so the request path reads it in place.
 /// Atoms by the exact text they want (string equality, as `equals` compares). A handful of
 /// texts are compared one by one: hashing a string costs more than comparing a few, and a
 /// scenario's rules often name only one or two models or values of a parameter.
@@ -64,6 +62,8 @@ struct AtomsByText: Sendable {
     }
 }
 
+/// Everything the rules ask of one text subject, resolved per request by one dictionary lookup
+/// and at most two scans of the text. A class, so the request path reads it in place.
 final class TextSubjectIndex: Sendable {
     let subject: TextSubject
     /// `equals` atoms by the value they want.

@@ -6,10 +6,10 @@ struct MatchInputTests {
     @Test func headersAreReadWhateverTheCaseAndTheFirstValueWins() {
         let headers = HTTPHeaders([("X-Case", "first"), ("content-type", "application/json"), ("x-case", "second")])
         let input = MatchInput(endpoint: .generations, model: "gpt-image-2", prompt: "otter", params: [:], headers: headers, key: "sk-test")
-        #expect(input.headerValue("x-case") == "first")
-        #expect(input.headerValue("X-CASE") == "first")
-        #expect(input.headerValue("Content-Type") == "application/json")
-        #expect(input.headerValue("x-missing") == nil)
+        #expect(input.headers["x-case"] == "first")
+        #expect(input.headers["X-CASE"] == "first")
+        #expect(input.headers["Content-Type"] == "application/json")
+        #expect(input.headers["x-missing"] == nil)
     }
 
     @Test func parametersAreReadAsText() throws {

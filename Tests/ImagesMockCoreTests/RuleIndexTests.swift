@@ -17,7 +17,7 @@ extension CompiledRule {
             if matcher.isRegex { deferred.append((matcher, input.params[name])) } else if matcher.holds(for: input.params[name]) { met += 1 }
         }
         for (name, matcher) in headers {
-            if matcher.isRegex { deferred.append((matcher, input.headerValue(name))) } else if matcher.holds(for: input.headerValue(name)) { met += 1 }
+            if matcher.isRegex { deferred.append((matcher, input.headers[name])) } else if matcher.holds(for: input.headers[name]) { met += 1 }
         }
         if let prompt {
             if prompt.isRegex { deferred.append((prompt, input.prompt)) } else if prompt.holds(for: input.prompt) { met += 1 }

@@ -268,8 +268,7 @@ public final class MockEngine: Sendable {
         case .failure(let error):
             return ResponsePlan(response: error.response(style: behaviour.errorStyle))
         case .success(let valid):
-            // Only DALL·E answers carry URLs; a GPT answer has no use for the base.
-            return plan(for: answer(valid, baseURL: valid.model.response.kind == .dalle ? baseURL(for: request) : nil, behaviour: behaviour))
+            return plan(for: answer(valid, origin: request, behaviour: behaviour))
         }
     }
 
@@ -446,14 +445,11 @@ public final class MockEngine: Sendable {
         if let host = request.headers["host"], !host.isEmpty, host.utf8.count < 256, host.utf8.allSatisfy({ Self.hostCharacters[Int($0)] }) {
             return "http://\(host)"
         }
-        return Self.fallbackBaseURL
+        return "http://127.0.0.1"
     }
 
-    /// The base of image URLs when the request names no usable host.
-    static let fallbackBaseURL = "http://127.0.0.1"
-
-    /// - Parameter baseURL: where returned image URLs point; needed for DALL·E answers only.
-    func answer(_ request: ValidatedImageRequest, baseURL: String?, behaviour: Behaviour) -> Answer {
+    /// - Parameter origin: the HTTP request, whose Host is the base of returned image URLs.
+    func answer(_ request: ValidatedImageRequest, origin: HTTPRequest, behaviour: Behaviour) -> Answer {
         let inputs = request.images("image") + request.images("images")
         let output = responses.resolve(request, firstInput: inputs.first?.info)
         let created = Int(clock.now())
@@ -471,13 +467,13 @@ public final class MockEngine: Sendable {
         let names = zip(ids, keys).map { "\($0).\($1.format.rawValue)" }
         let cached = keys.compactMap(imageCache.cachedImage(for:))
         if cached.count == keys.count {
-            return .ready(successResponse(request, inputs: inputs, output: output, images: cached, ids: ids, created: created, baseURL: baseURL, behaviour: behaviour), names)
+            return .ready(successResponse(request, inputs: inputs, output: output, images: cached, ids: ids, created: created, origin: origin, behaviour: behaviour), names)
         }
         return .rendering(PendingRender { [self] in
             do throws(ImageCodecError) {
                 var images: [EncodedImage] = []
                 for key in keys { images.append(try imageCache.image(for: key)) }
-                return successResponse(request, inputs: inputs, output: output, images: images, ids: ids, created: created, baseURL: baseURL, behaviour: behaviour)
+                return successResponse(request, inputs: inputs, output: output, images: images, ids: ids, created: created, origin: origin, behaviour: behaviour)
             } catch {
                 return APIError(
                     status: 500, message: "The server had an error while processing your request. Sorry about that!", type: "server_error",
@@ -493,7 +489,7 @@ public final class MockEngine: Sendable {
 
     func successResponse(
         _ request: ValidatedImageRequest, inputs: [AcceptedImage], output: ImagesResponseBuilder.ResolvedOutput, images: [EncodedImage], ids: [String], created: Int,
-        baseURL: String?, behaviour: Behaviour
+        origin: HTTPRequest, behaviour: Behaviour
     ) -> HTTPResponse {
         // References to encoded images, no copies: the gallery keeps them under the ids the journal names.
         for (image, id) in zip(images, ids) { galleryImages.store(image, id: id) }
@@ -507,9 +503,11 @@ public final class MockEngine: Sendable {
             let safetyIdentifier = request.string("safety_identifier") ?? request.string("user")
             body = responses.gptBody(created: created, images: images, output: output, usage: usage, safetyIdentifier: safetyIdentifier)
         case .dalle:
+            // Only URL answers need the base, worked out here rather than for every answer.
+            let base = request.string("response_format") == "b64_json" ? nil : baseURL(for: origin)
             let items: [ImagesResponseBuilder.DalleItem] = zip(images, ids).map { image, id in
-                if request.string("response_format") == "b64_json" { return .base64(image.base64) }
-                return .url(publishURL(for: image, id: id, baseURL: baseURL ?? Self.fallbackBaseURL, lifetime: behaviour.imageURLLifetimeSeconds))
+                guard let base else { return .base64(image.base64) }
+                return .url(publishURL(for: image, id: id, baseURL: base, lifetime: behaviour.imageURLLifetimeSeconds))
             }
             let revised = request.model.response.revisedPrompt == true
                 ? ImagesResponseBuilder.revisedPrompt(for: request.prompt ?? "", style: request.string("style")) : nil

@@ -54,10 +54,10 @@ extension MockEngine {
             switch source {
             case .generated:
                 let valid = (try? verdict.get()) ?? fallbackRequest(input, behaviour: behaviour)
-                plan = self.plan(for: answer(valid, baseURL: baseURL(for: request), behaviour: behaviour))
+                plan = self.plan(for: answer(valid, origin: request, behaviour: behaviour))
             case .canned(let images):
                 let valid = (try? verdict.get()) ?? fallbackRequest(input, behaviour: behaviour)
-                plan = self.plan(for: cannedAnswer(valid, images: images, baseURL: baseURL(for: request), behaviour: behaviour))
+                plan = self.plan(for: cannedAnswer(valid, images: images, origin: request, behaviour: behaviour))
             }
             plan.response.headers = merged(plan.response.headers, headers)
             return plan
@@ -99,7 +99,7 @@ extension MockEngine {
     }
 
     /// Canned files instead of placeholders: cycled when `n` is larger than the list.
-    private func cannedAnswer(_ request: ValidatedImageRequest, images: [CannedImage], baseURL: String, behaviour: Behaviour) -> Answer {
+    private func cannedAnswer(_ request: ValidatedImageRequest, images: [CannedImage], origin: HTTPRequest, behaviour: Behaviour) -> Answer {
         guard let first = images.first else { return .ready(HTTPResponse(status: 500), []) }
         var output = responses.resolve(request)
         output.size = ImageSize(width: first.info.width, height: first.info.height)
@@ -107,7 +107,7 @@ extension MockEngine {
         let chosen = (0..<request.imageCount).map { images[$0 % images.count].image }
         let ids = newImageIDs(chosen.count)
         let response = successResponse(request, inputs: request.images("image") + request.images("images"), output: output, images: chosen, ids: ids,
-                                       created: Int(clock.now()), baseURL: baseURL, behaviour: behaviour)
+                                       created: Int(clock.now()), origin: origin, behaviour: behaviour)
         return .ready(response, zip(ids, chosen).map { "\($0).\($1.format.rawValue)" })
     }
 }

@@ -119,7 +119,7 @@ final class CompiledRule: Sendable {
         var params: [String: String] = [:]
         for (name, _) in self.params { params[name] = input.params[name] }
         var headers: [(name: String, value: String)] = []
-        for (name, _) in self.headers { if let value = input.headerValue(name) { headers.append((name, value)) } }
+        for (name, _) in self.headers { if let value = input.headers[name] { headers.append((name, value)) } }
         // A key the rule does not list is kept masked (the journal never holds a whole key):
         // masking is idempotent, so the words built later are the same.
         var key: String?

@@ -30,7 +30,7 @@ enum TextSubject: Hashable, Sendable {
         switch self {
         case .prompt: input.prompt
         case .param(let name): input.params[name]
-        case .header(let name): input.headerValue(name)
+        case .header(let name): input.headers[name]
         }
     }
 }

@@ -7,7 +7,8 @@ public struct MatchInput: Sendable {
     public var prompt: String?
     /// Parameters as text (JSON numbers by their digits, booleans as `true`/`false`).
     public var params: [String: String]
-    /// The request's headers as received.
+    /// The request's headers as received; rules look a name up when they ask (a request has a
+    /// handful of headers, and most scenarios never read them).
     public let headers: HTTPHeaders
     public var key: String?
 
@@ -19,10 +20,6 @@ public struct MatchInput: Sendable {
         self.headers = headers
         self.key = key
     }
-
-    /// A header's first value, whatever the case of its name. Looked up when a rule asks: a
-    /// request has a handful of headers, and most scenarios never read them.
-    func headerValue(_ name: String) -> String? { headers[name] }
 
     /// Reads the parameters as sent (valid or not), so rules with `validate: false` see them too.
     public init(endpoint: Endpoint, parameters: RequestParameters?, headers: HTTPHeaders, key: String?, defaultModel: String?) {

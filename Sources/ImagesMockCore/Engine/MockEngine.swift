@@ -10,9 +10,9 @@ public final class MockEngine: Sendable {
     public let configuration: MockConfiguration
     public let imageCache: ImageCache
     public let imageURLs: ImageURLStore
-    /// Every image an answer carried (url or b64), for the dashboard's gallery: a small store
-    /// holding references to already-encoded images, bounded by count, with a generous lifetime.
-    public let galleryImages: ImageURLStore
+    /// Every image an answer carried (url or b64), for the dashboard's gallery: references to
+    /// already-encoded images, bounded by count, with a generous lifetime.
+    public let galleryImages: ImageGallery
     public let journal: Journal
     let clock: any MockClock
     let random: RandomSource
@@ -34,7 +34,7 @@ public final class MockEngine: Sendable {
         self.latency = LatencySampler(seed: seed)
         self.imageCache = imageCache ?? ImageCache(maxBytes: configuration.imageCacheBytes)
         self.imageURLs = ImageURLStore(clock: clock, lifetimeSeconds: scenario.imageURLLifetimeSeconds ?? configuration.imageURLLifetimeSeconds)
-        self.galleryImages = ImageURLStore(clock: clock, lifetimeSeconds: Self.galleryLifetimeSeconds, maximumEntries: Self.galleryCapacity)
+        self.galleryImages = ImageGallery(clock: clock, lifetimeSeconds: Self.galleryLifetimeSeconds, maximumEntries: Self.galleryCapacity)
         self.journal = Journal(capacity: scenario.journalSize ?? configuration.journalSize)
         self.responses = ImagesResponseBuilder(catalog: configuration.validation.catalog)
         self.current = Mutex(Behaviour(scenario: scenario, configuration: configuration, clock: clock))

@@ -344,6 +344,17 @@ struct RandomIDTests {
             #expect(id == "img-" + String((0..<24).map { _ in letters[Int(reference.next() % 62)] }))
             let draw = reference.next()
             #expect(source.hex(5) == String((0..<5).map { index in hexDigits[Int((draw >> (4 * UInt64(index))) & 0xF)] }))
+            // Longer than the stack buffer (64 bytes): built another way, laid out the same.
+            let prefix = "prefix-é-"
+            var long = prefix
+            for index in 0..<60 {
+                if index % 16 == 0 { bits = reference.next() }
+                long.append(hexDigits[Int(bits & 0xF)])
+                bits >>= 4
+            }
+            #expect(source.hex(60, prefix: prefix) == long)
+            #expect(source.alphanumeric(70, prefix: prefix) == prefix + String((0..<70).map { _ in letters[Int(reference.next() % 62)] }))
+            #expect(source.alphanumeric(0) == "")
         }
     }
 }

@@ -60,9 +60,14 @@ public final class ImageGallery: Sendable {
     /// Images held and not expired.
     public var count: Int {
         let now = clock.now()
-        return state.withLock { state in state.slots.reduce(0) { $0 + ($1.map { $0.expiresAt > now } == true ? 1 : 0) } }
+        return state.withLock { state in
+            var held = 0
+            for case let slot? in state.slots where slot.expiresAt > now { held += 1 }
+            return held
+        }
     }
 
+    /// Forgets every image (a journal reset clears the gallery with it).
     public func removeAll() {
         let empty = [Slot?](repeating: nil, count: maximumEntries)
         _ = state.withLock { state -> [Slot?] in

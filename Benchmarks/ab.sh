@@ -6,7 +6,8 @@
 # Each round runs wrk against OLD, then NEW, then the reference (the C baseline; for `rules`, both
 # builds with and without 1,000 non-matching rules) for AB_SECONDS seconds each, and prints every
 # server's CPU per request (utime + stime from /proc over the run, divided by the requests wrk
-# counted) and the new build's CPU relative to the old one. On a
+# counted; user time alone in brackets) and the new build's CPU relative to the old one, then the
+# means over all rounds. On a
 # shared machine whose speed changes within minutes, rounds that alternate within seconds compare
 # two builds far better than two separate runs of run.sh. Knobs: AB_ROUNDS (6), AB_SECONDS (3).
 #
@@ -50,16 +51,17 @@ start() {
 
 ticks=$(getconf CLK_TCK)
 
-# measure PORT PID [SECONDS] -> the server's CPU per request in nanoseconds
+# measure PORT PID [SECONDS] -> "TOTAL USER": the server's CPU (user + system) and user CPU per
+# request, in nanoseconds
 measure() {
     local port=$1 pid=$2 duration=${3:-$seconds}
-    local before after output requests
-    before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    local user0 system0 user1 system1 output requests
+    read -r user0 system0 < <(awk '{print $14, $15}' "/proc/$pid/stat")
     output=$(BENCH_BODY_FILE=$body BENCH_CONTENT_TYPE=$type wrk -t2 -c"$connections" -d"${duration}s" \
         -s "$here/drivers/post.lua" "http://127.0.0.1:$port$path" 2>/dev/null | grep '^BENCH')
-    after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    read -r user1 system1 < <(awk '{print $14, $15}' "/proc/$pid/stat")
     requests=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$output")
-    echo "$(( (after - before) * 1000000000 / ticks / requests ))"
+    echo "$(( (user1 + system1 - user0 - system0) * 1000000000 / ticks / requests )) $(( (user1 - user0) * 1000000000 / ticks / requests ))"
 }
 
 base=$((20000 + RANDOM % 20000))
@@ -81,19 +83,34 @@ sleep 1
 for index in "${!names[@]}"; do measure "$((base + index))" "${pids[$index]}" 1 >/dev/null; done
 
 printf '%-6s' round
-for name in "${names[@]}"; do printf '%18s' "$name µs/req"; done
-[[ $mode == rules ]] && printf '   rules ÷ none: old, new\n' || printf '   new ÷ old\n'
+for name in "${names[@]}"; do printf '%25s' "$name µs/req (user)"; done
+[[ $mode == rules ]] && printf '   rules ÷ none: old, new (user: old, new)\n' || printf '   new ÷ old: all, user\n'
+log=$(mktemp)
 for round in $(seq "$rounds"); do
-    cpu=()
+    cpu=() user=()
     printf '%-6s' "$round"
     for index in "${!names[@]}"; do
-        nanos=$(measure "$((base + index))" "${pids[$index]}")
+        read -r nanos user_nanos < <(measure "$((base + index))" "${pids[$index]}")
         cpu+=("$nanos")
-        printf '%18.1f' "$(awk -v n="$nanos" 'BEGIN { print n / 1000 }')"
+        user+=("$user_nanos")
+        printf '%17.1f (%5.1f)' "$(awk -v n="$nanos" 'BEGIN { print n / 1000 }')" "$(awk -v n="$user_nanos" 'BEGIN { print n / 1000 }')"
     done
+    echo "${cpu[*]} ${user[*]}" >>"$log"
     if [[ $mode == rules ]]; then
-        awk -v a="${cpu[1]}" -v b="${cpu[0]}" -v c="${cpu[3]}" -v d="${cpu[2]}" 'BEGIN { printf "   %.3f, %.3f\n", a / b, c / d }'
+        awk -v a="${cpu[1]}" -v b="${cpu[0]}" -v c="${cpu[3]}" -v d="${cpu[2]}" \
+            -v e="${user[1]}" -v f="${user[0]}" -v g="${user[3]}" -v h="${user[2]}" \
+            'BEGIN { printf "   %.3f, %.3f (%.3f, %.3f)\n", a / b, c / d, (f > 0 ? e / f : 0), (h > 0 ? g / h : 0) }'
     else
-        awk -v a="${cpu[1]}" -v b="${cpu[0]}" 'BEGIN { printf "   %.3f\n", a / b }'
+        awk -v a="${cpu[1]}" -v b="${cpu[0]}" -v c="${user[1]}" -v d="${user[0]}" 'BEGIN { printf "   %.3f, %.3f\n", a / b, (d > 0 ? c / d : 0) }'
     fi
 done
+# Means over the rounds. User time alone is the finer measure of a change to the mock's own
+# code: the system time (the kernel's copies and TCP work) moves with the machine from one round
+# to the next by more than most such changes.
+if [[ $mode != rules ]]; then
+    awk '{ old += $1; new += $2; ref += $3; oldUser += $4; newUser += $5; if ($2 < $1) lower++; if ($5 < $4) lowerUser++ }
+        END { printf "mean  old %.1f (%.1f), new %.1f (%.1f), C %.1f µs/req; new ÷ old %.3f (user %.3f); new lower in %d (user %d) of %d rounds\n",
+              old / NR / 1000, oldUser / NR / 1000, new / NR / 1000, newUser / NR / 1000, ref / NR / 1000,
+              new / old, (oldUser > 0 ? newUser / oldUser : 0), lower, lowerUser, NR }' "$log"
+fi
+rm -f "$log"

@@ -18,6 +18,24 @@ struct JSONTests {
         #expect(object["a"] == 3)
     }
 
+    /// Past a handful of keys the parser indexes them; the duplicate rule must hold on both sides
+    /// of that switch, for keys repeated before and after it and in the literal initialiser too.
+    @Test func duplicateKeysInLargeObjectsKeepFirstPositionAndLastValue() throws {
+        let keys = (0..<40).map { "k\($0)" }
+        var text = "{" + keys.enumerated().map { "\"\($1)\":\($0)" }.joined(separator: ",")
+        text += #","k3":"early","k39":"late","k20":null}"#
+        let object = try #require(try JSONParser.parse(text).objectValue)
+        #expect(object.keys == keys)
+        #expect(object["k3"] == "early")
+        #expect(object["k39"] == "late")
+        #expect(object["k20"] == .null)
+        #expect(object["k21"] == 21)
+
+        let literal = JSONObject(keys.map { (key: $0, value: JSONValue.bool(true)) } + [(key: "k0", value: .bool(false)), (key: "new", value: .null)])
+        #expect(literal.keys == keys + ["new"])
+        #expect(literal["k0"] == false)
+    }
+
     @Test func decodesEscapesAndSurrogatePairs() throws {
         let value = try JSONParser.parse(#""a\"b\\c\/d\n\u00e9\ud83e\udda6""#)
         #expect(value == .string("a\"b\\c/d\né🦦"))

@@ -96,6 +96,7 @@ public struct JSONParser {
         // A request's top-level object gets one allocation instead of one per doubling; nested
         // ones grow as needed, so a body of many tiny objects takes no more memory than it did.
         var object = depth == 1 ? JSONObject(capacity: 8) : JSONObject()
+        var members = JSONObject.Builder()
         while true {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
@@ -108,7 +109,7 @@ public struct JSONParser {
             }
             position += 1
             skipWhitespace()
-            object[key] = try parseValue()
+            members.add(key, try parseValue(), to: &object)
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input inside an object") }
             if bytes[position] == UInt8(ascii: ",") { position += 1; continue }

@@ -69,9 +69,9 @@ public struct JSONObject: Sendable, Equatable {
     public private(set) var members: [(key: String, value: JSONValue)]
 
     public init(_ members: [(key: String, value: JSONValue)] = []) {
-        self.members = []
-        self.members.reserveCapacity(members.count)
-        for member in members { self[member.key] = member.value }
+        self.init(capacity: members.count)
+        var builder = Builder()
+        for member in members { builder.add(member.key, member.value, to: &self) }
     }
 
     /// An empty object with room for `capacity` members before its storage grows.
@@ -90,6 +90,39 @@ public struct JSONObject: Sendable, Equatable {
                 if let newValue { members[index].value = newValue } else { members.remove(at: index) }
             } else if let newValue {
                 members.append((key, newValue))
+            }
+        }
+    }
+
+    /// Adds members one by one with the duplicate rule above, in time linear in their number:
+    /// the first few keys are compared in place (a request has a handful), and past that a hash
+    /// index takes over, so a hostile object of a million distinct keys costs a million look-ups,
+    /// not a million squared comparisons.
+    struct Builder {
+        private static let linearLimit = 16
+        private var index: [String: Int]?
+
+        init() {}
+
+        mutating func add(_ key: String, _ value: JSONValue, to object: inout JSONObject) {
+            if index == nil {
+                if let existing = object.members.firstIndex(where: { $0.key == key }) {
+                    object.members[existing].value = value
+                    return
+                }
+                object.members.append((key, value))
+                if object.members.count > Self.linearLimit {
+                    var built = [String: Int](minimumCapacity: object.members.count * 2)
+                    for (position, member) in object.members.enumerated() { built[member.key] = position }
+                    index = built
+                }
+                return
+            }
+            if let existing = index![key] {
+                object.members[existing].value = value
+            } else {
+                index![key] = object.members.count
+                object.members.append((key, value))
             }
         }
     }

@@ -268,6 +268,13 @@ struct EditsVariationsTests {
         #expect(try error(edit(#"{"model":"gpt-image-2","prompt":"x","images":["a"]}"#)).param == "images[0]")
         #expect(try error(edit(#"{"model":"gpt-image-2","prompt":"x","images":null}"#)).message == "Invalid type for 'images': expected an array, but got null instead.")
         #expect(try error(edit(#"{"model":"gpt-image-2","prompt":"x"}"#)).message == "Missing required parameter: 'images'.")
+
+        // The mask is held against the first of `images` as it is against `image` in a form.
+        let smallMask = "data:image/png;base64," + Data(TestImages.png(32, 32, alpha: true)).base64EncodedString()
+        let mismatch = try error(edit(#"{"model":"gpt-image-1.5","prompt":"x","images":[{"image_url":"\#(dataURL)"}],"mask":{"image_url":"\#(smallMask)"}}"#))
+        #expect(mismatch.message == "Invalid mask image - mask and image must have the same dimensions, got 32x32 and 64x64.")
+        #expect(mismatch.param == "mask")
+        #expect(edit(#"{"model":"gpt-image-1.5","prompt":"x","images":[{"image_url":"\#(dataURL)"}],"mask":{"image_url":"\#(dataURL)"}}"#).status == 200)
     }
 
     @Test func malformedBodiesNameTheirDefect() throws {

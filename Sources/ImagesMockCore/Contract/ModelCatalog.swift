@@ -67,8 +67,9 @@ public struct ParameterSpec: Sendable, Equatable {
     public var modes: [String]?
     /// A parameter whose presence lifts the `modes` rule (a mask supplies the transparency).
     public var modesWaivedBy: String?
-    /// Another file parameter whose (first) image must have the same dimensions.
-    public var sameSizeAs: String?
+    /// The image (by parameter name) this one must match pixel for pixel: the first of these names
+    /// the request provided (`image` in a multipart body, `images` in JSON).
+    public var sameSizeAs: [String]?
 
     init(reading object: CatalogReader.Object) throws(ModelCatalog.LoadError) {
         guard let kind = Kind(rawValue: try object.string("kind")) else {
@@ -116,7 +117,7 @@ public struct ParameterSpec: Sendable, Equatable {
         requireSquare = try object.optionalBool("requireSquare")
         modes = try object.optionalStrings("modes")
         modesWaivedBy = try object.optionalString("modesWaivedBy")
-        sameSizeAs = try object.optionalString("sameSizeAs")
+        sameSizeAs = try object.optionalStrings("sameSizeAs")
     }
 
     public func accepts(form: BodyForm) -> Bool { forms?.contains(form) ?? true }

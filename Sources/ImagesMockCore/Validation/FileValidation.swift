@@ -150,8 +150,9 @@ extension RequestValidator {
             for other in spec.excludes ?? [] where provided.contains(other) {
                 throw legacy(APIError(status: 400, message: "Invalid '\(name)': '\(name)' cannot be combined with '\(other)'.", param: name, code: "invalid_value"))
             }
-            guard let reference = spec.sameSizeAs,
+            guard let references = spec.sameSizeAs,
                 case .images(let own)? = values[name], let mine = own.first?.info,
+                let reference = references.first(where: { provided.contains($0) }),
                 case .images(let theirs)? = values[reference], let target = theirs.first?.info
             else { continue }
             if mine.width != target.width || mine.height != target.height {

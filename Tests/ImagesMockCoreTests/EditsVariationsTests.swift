@@ -226,8 +226,10 @@ struct EditsVariationsTests {
         #expect(response.bodyText.contains("\"b64_json\""))
 
         form.text("prompt", "no prompts here")
-        let body = try error(send(form, to: .variations))
+        let withPrompt = send(form, to: .variations)
+        let body = try error(withPrompt)
         #expect(body.message == "Unknown parameter: 'prompt'.")
+        #expect(withPrompt.headers["x-images-mock-diagnosis"]?.contains("/v1/images/edits") == true)
 
         var gpt = FormBody()
         gpt.text("model", "gpt-image-1.5")

@@ -6,7 +6,17 @@ extension RequestValidator {
     /// The real wording of the dall-e-2 layer for any non-PNG or too large image (row 21).
     static let dallePNGMessage = "Uploaded image must be a PNG and less than 4 MB."
 
-    func unknownParameter(_ name: String, form: BodyForm, endpoint: Endpoint, specs: [String: ParameterSpec]) -> APIError {
+    /// What a JSON edit must carry, said wherever one arrives without it.
+    static let jsonEditInputsHint =
+        "A JSON edit lists its input images as \"images\": [{\"image_url\": \"https://...\" or \"data:image/png;base64,...\"}] or [{\"file_id\": \"file-...\"}]; to upload the files themselves, send multipart/form-data with 'image' parts."
+
+    func missingParameter(_ name: String, form: BodyForm, endpoint: Endpoint) -> APIError {
+        var error = messages.missingParameter(name)
+        if endpoint == .edits && form == .json && name == "images" { error.diagnosis = Self.jsonEditInputsHint }
+        return error
+    }
+
+    func unknownParameter(_ name: String, value: ParameterValue, form: BodyForm, endpoint: Endpoint, specs: [String: ParameterSpec]) -> APIError {
         if context.errorStyle == .current, endpoint == .edits {
             // Rows 17a and 25f: the two classic mix-ups of the edits body forms, with the real hints.
             if form == .multipart && name == "images" {
@@ -23,10 +33,24 @@ extension RequestValidator {
         var error = messages.unknownParameter(name)
         if form == .multipart, let open = name.firstIndex(of: "["), specs[String(name[..<open])] == nil {
             error.diagnosis = "'\(name)' looks like a bracketed field of '\(name[..<open])', which this model does not take."
-        } else if form == .multipart && specs.isEmpty == false && ["json", "data", "body", "payload", "request"].contains(name.lowercased()) {
+        } else if form == .multipart && specs.isEmpty == false
+            && (["json", "data", "body", "payload", "request"].contains(name.lowercased()) || Self.holdsJSONObject(value))
+        {
             error.diagnosis = "The API never reads a JSON document inside a form field: send each parameter as its own form part (prompt, model, n, ...) and the image as a file part."
+        } else if endpoint == .variations && name == "prompt" {
+            error.diagnosis = "Variations take no prompt: they vary the uploaded image as it is. To change an image as a prompt says, send it to /v1/images/edits."
+        } else if endpoint == .edits && form == .json && ["image_url", "file_id", "url", "image_urls"].contains(name) {
+            error.diagnosis = Self.jsonEditInputsHint
         }
         return error
+    }
+
+    /// A form field whose text is a JSON object: a whole request serialised into one part.
+    private static func holdsJSONObject(_ value: ParameterValue) -> Bool {
+        guard case .formText(let text) = value else { return false }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.hasPrefix("{"), trimmed.hasSuffix("}"), trimmed.utf8.count <= 1 << 20 else { return false }
+        return (try? JSONParser.parse(Array(trimmed.utf8)))?.objectValue != nil
     }
 
     // MARK: - Multipart files
@@ -201,7 +225,9 @@ extension RequestValidator {
     /// and are accepted as they are.
     private func reference(_ item: JSONValue, label: String, position: Int, requiresAlpha: Bool) throws(APIError) -> AcceptedImage? {
         guard case .object(let object) = item else {
-            throw messages.invalidType(label, expected: "an object", schemaType: "object", got: item)
+            var error = messages.invalidType(label, expected: "an object", schemaType: "object", got: item)
+            if label.hasPrefix("images") { error.diagnosis = Self.jsonEditInputsHint }
+            throw error
         }
         for key in object.keys where key != "image_url" && key != "file_id" {
             throw messages.unknownParameter("\(label).\(key)")

@@ -165,7 +165,7 @@ public struct RequestValidator: Sendable {
         let form = rules.form(parameters.form)
 
         for entry in parameters.entries where entry.name != "model" && !form.acceptedNames.contains(entry.name) {
-            throw unknownParameter(entry.name, form: parameters.form, endpoint: endpoint, specs: rules.specs)
+            throw unknownParameter(entry.name, value: entry.value, form: parameters.form, endpoint: endpoint, specs: rules.specs)
         }
 
         // The model and every default are already in place (shared storage, nothing hashed):
@@ -180,7 +180,7 @@ public struct RequestValidator: Sendable {
                 values[name] = try validate(value, named: name, spec: check.spec, form: parameters.form, sent: parameters)
                 provided.insert(name)
             } else if check.required {
-                throw messages.missingParameter(name)
+                throw missingParameter(name, form: parameters.form, endpoint: endpoint)
             }
         }
 

@@ -186,8 +186,20 @@ def data_url(png: bytes) -> str:
 
 
 def test_json_edit_missing_images(mock):
-    assert_error(json_edit(mock, {"model": "gpt-image-2", "prompt": "x"}), 400,
-                 "Missing required parameter: 'images'.", IRE, "images", "missing_required_parameter")
+    resp = json_edit(mock, {"model": "gpt-image-2", "prompt": "x"})
+    assert_error(resp, 400, "Missing required parameter: 'images'.", IRE, "images", "missing_required_parameter")
+    assert '"images": [{"image_url"' in resp.headers["x-images-mock-diagnosis"]
+
+
+@pytest.mark.parametrize("body", [
+    pytest.param({"image_url": "https://example.com/a.png"}, id="top-level-image_url"),
+    pytest.param({"images": ["https://example.com/a.png"]}, id="urls-as-plain-strings"),
+])
+def test_json_edit_image_references_in_the_wrong_shape(mock, body):
+    """The real 400 names the key; the diagnosis shows the shape 'images' must have."""
+    resp = json_edit(mock, {"model": "gpt-image-2", "prompt": "x", **body})
+    assert resp.status_code == 400, resp.content[:300]
+    assert '"images": [{"image_url"' in resp.headers["x-images-mock-diagnosis"]
 
 
 def test_json_edit_image_key(mock, rgba_png):

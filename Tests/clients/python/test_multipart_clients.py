@@ -381,6 +381,14 @@ class TestRequests:
         assert_error(resp, 400, "Unknown parameter: 'json'.", IRE, "json", "unknown_parameter")
         assert "never reads a JSON document inside a form field" in diagnosis(resp)
 
+    @pytest.mark.parametrize("field", ["params", "options", "metadata"])
+    def test_json_blob_in_a_field_of_any_name(self, mock, field):
+        """The same mistake whatever the field is called: the diagnosis reads the value."""
+        blob = json.dumps({"model": "gpt-image-1.5", "prompt": "x"})
+        resp = post(mock, {field: f"  {blob}\n"}, {"image": png()})
+        assert_error(resp, 400, f"Unknown parameter: '{field}'.", IRE, field, "unknown_parameter")
+        assert "never reads a JSON document inside a form field" in diagnosis(resp)
+
     def test_data_without_files_is_urlencoded_415(self, mock):
         resp = post(mock, {**GPT, "image": "a.png"})
         assert_error(resp, 415, JSON_TO_MULTIPART.format(header="application/x-www-form-urlencoded"))
@@ -565,6 +573,7 @@ class TestRequestsDalle2:
     def test_variation_with_prompt(self, mock):
         resp = post(mock, {"model": "dall-e-2", "prompt": "x"}, {"image": png()}, path=VARIATIONS)
         assert_error(resp, 400, "Unknown parameter: 'prompt'.", IRE, "prompt", "unknown_parameter")
+        assert "/v1/images/edits" in diagnosis(resp)
 
     def test_variation_with_gpt_model(self, mock):
         resp = post(mock, {"model": "gpt-image-1.5"}, {"image": png()}, path=VARIATIONS)

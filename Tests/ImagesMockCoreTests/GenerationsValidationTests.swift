@@ -133,6 +133,19 @@ struct GenerationsValidationTests {
         #expect(request.string("response_format") == "url")
     }
 
+    /// Contract §2: dall-e-2 "unless a parameter specific to the GPT image models is used".
+    @Test(arguments: [#""quality":"high""#, #""output_format":"webp""#, #""background":"transparent""#, #""moderation":"low""#])
+    func omittedModelWithAGPTOnlyParameterGoesToGPTImage1(_ member: String) throws {
+        let request = try validate(#"{"prompt":"otter",\#(member)}"#)
+        #expect(request.model.id == "gpt-image-1")
+    }
+
+    @Test func omittedModelWithParametersDallE2TakesStaysDallE2() throws {
+        #expect(try validate(#"{"prompt":"otter","n":2,"size":"256x256","response_format":"b64_json"}"#).model.id == "dall-e-2")
+        // An unknown name belongs to no model: it is dall-e-2's unknown parameter, as before.
+        #expect(throws: APIError.self) { try validate(#"{"prompt":"otter","colour":"red"}"#) }
+    }
+
     @Test func explicitNullOfAnOptionalScalarIsLikeAbsence() throws {
         let request = try validate(#"{"model":"gpt-image-2","prompt":"otter","n":null,"size":null,"quality":null,"stream":null,"output_compression":null}"#)
         #expect(request.imageCount == 1)

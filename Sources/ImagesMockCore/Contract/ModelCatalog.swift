@@ -300,6 +300,10 @@ public struct APITimeline: Sendable, Equatable {
 public struct ModelCatalog: Sendable, Equatable {
     public let models: [String: ModelDescriptor]
     public let defaultModel: String
+    /// Where a request without `model` goes instead of ``defaultModel`` when it uses a parameter
+    /// only the GPT image models take (contract §2: dall-e-2 "unless a parameter specific to the
+    /// GPT image models is used").
+    public let defaultModelForGPTParameters: String?
     public let timeline: APITimeline
     /// The order parameters are checked in after `model` and unknown keys (contract §7.3).
     public let validationOrder: [String]
@@ -396,11 +400,15 @@ public struct ModelCatalog: Sendable, Equatable {
         }
         let defaultModel = try root.string("defaultModel")
         guard models[defaultModel] != nil else { throw LoadError(message: "model catalog: default model '\(defaultModel)' is not listed") }
+        let gptDefault = try root.optionalString("defaultModelForGPTParameters")
+        if let gptDefault, models[gptDefault] == nil {
+            throw LoadError(message: "model catalog: default model for GPT parameters '\(gptDefault)' is not listed")
+        }
         let tokens = try root.object("outputTokens")
         var outputTokens: [String: Int] = [:]
         for key in tokens.keys where key != "comment" { outputTokens[key] = try tokens.int(key) }
         return ModelCatalog(
-            models: models, defaultModel: defaultModel, timeline: try APITimeline(reading: try root.object("timeline")),
+            models: models, defaultModel: defaultModel, defaultModelForGPTParameters: gptDefault, timeline: try APITimeline(reading: try root.object("timeline")),
             validationOrder: validationOrder, outputTokens: outputTokens)
     }
 

@@ -195,7 +195,7 @@ public struct RequestValidator: Sendable {
         let id: String
         switch parameters["model"] {
         case nil where !context.modelIsRequired, .json(.null)? where !context.modelIsRequired:
-            id = catalog.defaultModel
+            id = defaultModel(for: parameters, endpoint: endpoint)
         case nil:
             throw messages.missingParameter("model")
         case .json(.string(let text))?, .formText(let text)?:
@@ -209,6 +209,23 @@ public struct RequestValidator: Sendable {
             throw messages.modelNotFound(id)
         }
         return model
+    }
+
+    /// The legacy default: dall-e-2, unless the request uses a parameter dall-e-2 does not take
+    /// on this endpoint but the GPT image models do (`quality: "high"` is dall-e-2's too, so only
+    /// the name counts, as the contract's wording says).
+    private func defaultModel(for parameters: RequestParameters, endpoint: Endpoint) -> String {
+        let catalog = context.catalog
+        guard let gptID = catalog.defaultModelForGPTParameters, let gptModel = catalog.model(gptID),
+            gptModel.isAvailable(asOf: context.asOf), let gpt = gptModel.rules[endpoint],
+            let legacy = catalog.model(catalog.defaultModel)?.rules[endpoint]
+        else { return catalog.defaultModel }
+        let legacyNames = legacy.form(parameters.form).acceptedNames
+        let gptNames = gpt.form(parameters.form).acceptedNames
+        let usesGPTParameter = parameters.entries.contains { entry in
+            entry.name != "model" && !legacyNames.contains(entry.name) && gptNames.contains(entry.name)
+        }
+        return usesGPTParameter ? gptID : catalog.defaultModel
     }
 
     /// A live model that has no such endpoint (dall-e-3 on edits): the supported models are listed.

@@ -182,6 +182,14 @@ def test_model_omitted_defaults_to_dalle2(client, mock):
     fetch_png(resp.data[0].url, mock.base_url, "1024x1024")
 
 
+def test_model_omitted_with_a_gpt_only_parameter_is_gpt_image_1(client):
+    """Contract §2: dall-e-2 "unless a parameter specific to the GPT image models is used"."""
+    resp = client.images.generate(prompt="a small house", quality="low", output_format="webp")
+    assert resp.data[0].b64_json and resp.data[0].url is None, resp
+    assert resp.usage is not None and resp.output_format == "webp"
+    assert_image(resp.data[0].b64_json, "1024x1024", "webp")
+
+
 def test_dalle3_url_with_revised_prompt(client, mock):
     resp = client.images.generate(model="dall-e-3", prompt="a castle at dawn", size="1792x1024", quality="hd", style="natural")
     assert len(resp.data) == 1

@@ -500,8 +500,7 @@ public final class MockEngine: Sendable {
                 return streamingAnswer(request, output: output, images: images, created: created)
             }
             let usage = responses.usage(for: request, output: output, inputImageTokens: ImagesResponseBuilder.inputImageTokens(inputs))
-            let safetyIdentifier = request.string("safety_identifier") ?? request.string("user")
-            body = responses.gptBody(created: created, images: images, output: output, usage: usage, safetyIdentifier: safetyIdentifier)
+            body = responses.gptBody(created: created, images: images, output: output, usage: usage, safetyIdentifier: request.safetyIdentifier)
         case .dalle:
             // Only URL answers need the base, worked out here rather than for every answer.
             let base = request.string("response_format") == "b64_json" ? nil : baseURL(for: origin)
@@ -536,7 +535,9 @@ public final class MockEngine: Sendable {
                 event("\(prefix).partial_image", [("b64_json", .verbatimString(image.base64))] + common + [("partial_image_index", .number(JSONNumber(index)))])
             }
             let usage = responses.usage(for: request, output: output, inputImageTokens: ImagesResponseBuilder.inputImageTokens(request.images("image") + request.images("images")))
-            event("\(prefix).completed", [("b64_json", .verbatimString(image.base64))] + common + [("usage", usage.json)])
+            var completed = [("b64_json", .verbatimString(image.base64))] + common + [("usage", usage.json)]
+            if let identifier = request.safetyIdentifier { completed.append(("safety_identifier", .string(identifier))) }
+            event("\(prefix).completed", completed)
         }
         return HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", "text/event-stream"), ("cache-control", "no-cache")]), chunks: chunks)
     }

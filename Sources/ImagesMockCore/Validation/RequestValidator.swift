@@ -119,6 +119,16 @@ public struct ValidatedImageRequest: Sendable, Equatable {
         return []
     }
 
+    /// The identifier the answer echoes: `safety_identifier`, else the deprecated `user` when it
+    /// is a string (contract §4: "effective identifier").
+    public var safetyIdentifier: String? {
+        if let identifier = string("safety_identifier") { return identifier }
+        switch values["user"] {
+        case .string(let user)?, .json(.string(let user))?: return user
+        default: return nil
+        }
+    }
+
     public var prompt: String? { string("prompt") }
     public var imageCount: Int { integer("n") ?? 1 }
 }

@@ -139,6 +139,15 @@ def test_safety_identifier_is_echoed(client):
     assert resp.safety_identifier == "user-1234"
 
 
+def test_user_is_echoed_as_the_safety_identifier(client):
+    """Contract §4: the effective identifier, `safety_identifier` or its deprecated fallback `user`."""
+    resp = client.images.generate(model="gpt-image-1", prompt="otter", size="1024x1024", quality="low", user="u-77")
+    assert resp.safety_identifier == "u-77"
+    both = client.images.generate(model="gpt-image-1", prompt="otter", size="1024x1024", quality="low",
+                                  user="u-77", safety_identifier="s-1")
+    assert both.safety_identifier == "s-1"
+
+
 # -- DALL·E ----------------------------------------------------------------------------------
 
 def fetch_png(url: str, base_url: str, size: str) -> None:
@@ -227,6 +236,13 @@ def test_stream_without_partials_is_one_completed_event(client):
     events = list(client.images.generate(model="gpt-image-1.5", prompt="otter", size="1024x1024",
                                          quality="low", stream=True, partial_images=0))
     assert [e.type for e in events] == ["image_generation.completed"]
+
+
+def test_stream_completed_event_echoes_the_safety_identifier(client):
+    events = list(client.images.generate(model="gpt-image-1.5", prompt="otter", size="1024x1024",
+                                         quality="low", stream=True, safety_identifier="sid-9"))
+    assert events[-1].type == "image_generation.completed"
+    assert events[-1].safety_identifier == "sid-9"
 
 
 # -- errors through the SDK ------------------------------------------------------------------

@@ -85,6 +85,11 @@ final class ServerCore: Sendable {
             let context = RequestContext(intake: engine.makeIntake(method: method, target: fullTarget, headers: readHeaders(connection)))
             slot.pointee = Unmanaged.passRetained(context).toOpaque()
             inFlight.add(1, ordering: .relaxed)
+            // A body whose end cannot be told is refused before any of it is read.
+            if let defect = engine.framingDefect(context.head) {
+                context.phase = .rejected
+                return queue(defect.response, on: connection, context: context)
+            }
             // A declared length over the limit is refused before any body byte (and before 100-continue).
             if let declared = context.head.headers["content-length"].flatMap(Int.init), declared > configuration.bodyLimits.maximumBodyBytes {
                 context.phase = .rejected

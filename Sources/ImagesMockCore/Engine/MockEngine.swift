@@ -141,10 +141,39 @@ public final class MockEngine: Sendable {
 
     /// The answer when the body grew past the server's limit (sent before the body is read).
     public func payloadTooLarge(_ request: HTTPRequest, limit: Int) -> ResponsePlan {
-        var error = APIError(
-            status: 413,
-            message: "Request body too large: the limit is \(limit) bytes (\(limit / (1024 * 1024)) MiB).",
-            diagnosis: "The body was rejected while it was still arriving; nothing after the first \(limit) bytes was read.")
+        let declared = request.headers["content-length"].flatMap { Int($0) }
+        let diagnosis = declared.map { "Content-Length declares \($0) bytes, over the server's limit of \(limit) (--max-body-bytes); the body was not read." }
+            ?? "The body was rejected while it was still arriving, when it crossed \(limit) bytes (--max-body-bytes); the rest was not kept."
+        return framingAnswer(request, status: 413, message: "Request body too large: the limit is \(limit) bytes (\(limit / (1024 * 1024)) MiB).", diagnosis: diagnosis)
+    }
+
+    /// A request whose length cannot be trusted, answered as soon as its head is read (RFC 9112
+    /// §6): several Content-Length values that disagree (400), or a transfer coding other than
+    /// chunked (501). libmicrohttpd would take the first length, or wait for the connection's
+    /// timeout, without a word.
+    public func framingDefect(_ request: HTTPRequest) -> ResponsePlan? {
+        let lengths = request.headers.values(for: "content-length")
+            .flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        if Set(lengths).count > 1 {
+            return framingAnswer(
+                request, status: 400, message: "Invalid request: conflicting Content-Length headers (\(lengths.joined(separator: ", "))).",
+                diagnosis: "A request carries one Content-Length (or none, with Transfer-Encoding: chunked); with several values nobody can tell where the body ends.")
+        }
+        let codings = request.headers.values(for: "transfer-encoding")
+            .flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            .filter { !$0.isEmpty }
+        if !codings.isEmpty && codings != ["chunked"] {
+            return framingAnswer(
+                request, status: 501, message: "Unsupported Transfer-Encoding: \(codings.joined(separator: ", ")). Only chunked is supported.",
+                diagnosis: "Send the body as it is (with Content-Length) or chunked; compressed request bodies are not read.")
+        }
+        return nil
+    }
+
+    private func framingAnswer(_ request: HTTPRequest, status: Int, message: String, diagnosis: String) -> ResponsePlan {
+        var error = APIError(status: status, message: message, diagnosis: diagnosis)
         error.headers.add("connection", "close")
         var plan = ResponsePlan(response: error.response(style: behaviour.errorStyle))
         addCommonHeaders(to: &plan.response, requestID: random.hex(32, prefix: "req_"), requestHeaders: request.headers, organization: behaviour.organization, processing: .zero)

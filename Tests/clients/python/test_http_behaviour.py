@@ -264,3 +264,44 @@ def test_body_over_64_mib_gets_413(mock):
     assert data.startswith(b"HTTP/1.1 413"), data[:300]
     body = data.split(b"\r\n\r\n", 1)[1]
     assert body.startswith(b'{\n  "error": {\n    "message": '), body[:300]
+
+
+# -- request framing (RFC 9112 §6): answered at once, in the envelope -------------------------
+
+def raw_exchange(port: int, request: bytes) -> bytes:
+    """Sends the bytes, then reads until the server closes (a framing error closes at once)."""
+    import socket
+
+    sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    try:
+        sock.sendall(request)
+        data = b""
+        while True:
+            piece = sock.recv(65536)
+            if not piece:
+                return data
+            data += piece
+    finally:
+        sock.close()
+
+
+@pytest.mark.parametrize("headers,status,needle", [
+    pytest.param("Content-Length: 5\r\nContent-Length: 2\r\n", 400, b"conflicting Content-Length", id="two-lengths"),
+    pytest.param("Transfer-Encoding: gzip\r\n", 501, b"Unsupported Transfer-Encoding: gzip", id="gzip-coding"),
+    pytest.param("Transfer-Encoding: gzip, chunked\r\n", 501, b"Unsupported Transfer-Encoding: gzip, chunked", id="gzip-then-chunked"),
+])
+def test_untrustworthy_framing_is_refused_at_once(mock, headers, status, needle):
+    """Once the head is read: libmicrohttpd alone took the first length or waited 60 s for a body."""
+    head = ("POST /v1/images/generations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-test\r\n"
+            "Content-Type: application/json\r\n" + headers + "\r\n").encode()
+    data = raw_exchange(mock.port, head + b"{}")
+    assert data.startswith(f"HTTP/1.1 {status} ".encode()), data[:300]
+    head_part, body = data.split(b"\r\n\r\n", 1)
+    assert b"x-request-id: req_" in head_part.lower()
+    assert needle in body, body[:300]
+    assert json.loads(body)["error"]["type"] == "invalid_request_error"
+    # The same length twice is no conflict.
+    ok = raw_exchange(mock.port, b"POST /v1/images/generations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-test\r\n"
+                      b"Content-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+    assert ok.startswith(b"HTTP/1.1 400 "), ok[:200]
+    assert b"conflicting" not in ok

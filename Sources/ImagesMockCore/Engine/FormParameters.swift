@@ -7,6 +7,9 @@ struct ReceivedUpload {
 
 /// Turns multipart parts into the validator's parameters the way the real API reads a form.
 enum FormParameters {
+    /// `image[]` and `image` name the same list.
+    static func baseName(_ field: String) -> Substring { field.hasSuffix("[]") ? field.dropLast(2) : field[...] }
+
     /// - A part with a file name is a file; `image[]` and repeated `image` parts make one list.
     /// - Bracketed text fields (`svg[reasoning][effort]`) become nested objects, as the SDK encodes them.
     /// - Parameters keep the order of their first part, so the first unknown one is the one reported.

@@ -394,7 +394,16 @@ public final class MockEngine: Sendable {
         let declared = request.headers["content-type"]
         let contentType = MediaType(declared)
         if upload.isMultipart {
-            if let failure = upload.failure { throw malformedMultipart(failure, style: behaviour.errorStyle) }
+            if let failure = upload.failure {
+                if failure.kind == .fileTooLarge, let field = failure.fieldName,
+                    let error = behaviour.validator.fileOverStreamingCap(
+                        field: field, earlierFiles: upload.parts.filter { $0.isFile && FormParameters.baseName($0.name) == FormParameters.baseName(field) }.count,
+                        cap: Self.multipartLimits.maxFileBytes, parameters: FormParameters.parameters(from: upload.parts), endpoint: endpoint)
+                {
+                    throw error
+                }
+                throw malformedMultipart(failure, style: behaviour.errorStyle)
+            }
             return FormParameters.parameters(from: upload.parts)
         }
         if contentType?.essence == "application/json" && endpoint == .edits && jsonEditsAvailable {

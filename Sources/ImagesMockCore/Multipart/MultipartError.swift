@@ -71,6 +71,8 @@ public struct MultipartError: Error, Sendable, Equatable, CustomStringConvertibl
     public var message: String
     /// The usual client mistake that causes it and how to fix it.
     public var hint: String?
+    /// The form field of the part at fault, for the limits on one part.
+    public var fieldName: String?
 
     public init(kind: Kind, byteOffset: Int?, message: String, hint: String?) {
         self.kind = kind
@@ -407,12 +409,14 @@ extension MultipartError {
         at offset: Int, part: Int, name: String, filename: String?, bodyOffset: Int, limit: Int
     ) -> MultipartError {
         if let filename {
-            return MultipartError(
+            var error = MultipartError(
                 kind: .fileTooLarge, byteOffset: offset,
                 message: "Multipart file too large: file part \(T.quoted(name)) (filename \(T.quoted(filename)), "
                     + "part \(part), content from byte \(bodyOffset)) exceeds the limit of \(T.size(limit)) per file "
                     + "at byte \(offset).",
                 hint: "Upload a smaller file (downscale or compress the image).")
+            error.fieldName = name
+            return error
         }
         return MultipartError(
             kind: .textFieldTooLarge, byteOffset: offset,

@@ -110,7 +110,7 @@ extension RequestValidator {
             if spec.formats != nil && maximum <= 4 * 1024 * 1024 {
                 throw dalleFormatError(diagnosis: "The file is \(file.byteCount) bytes; it must be under \(maximum) bytes (4 MB).")
             }
-            throw legacy(APIError(status: 400, message: "Invalid file '\(label)': the file is \(file.byteCount) bytes; the maximum is \(maximum) bytes (\(maximum / (1024 * 1024)) MB).", param: label, code: "file_too_large"))
+            throw fileTooLarge(label: label, size: "\(file.byteCount) bytes", maximum: maximum)
         }
         let info: ImageInfo
         do {
@@ -143,6 +143,32 @@ extension RequestValidator {
             throw legacy(error)
         }
         return AcceptedImage(file: file, info: info)
+    }
+
+    private func fileTooLarge(label: String, size: String, maximum: Int) -> APIError {
+        legacy(APIError(
+            status: 400, message: "Invalid file '\(label)': the file is \(size); it must be under \(maximum) bytes (\(maximum / (1024 * 1024)) MB).",
+            param: label, code: "file_too_large"))
+    }
+
+    /// A file part the multipart parser stopped reading at its cap (the largest file any model
+    /// takes): the answer the checks above give a file just as large, as far as the parts read
+    /// before it tell (the model, the file's place among its field's files).
+    public func fileOverStreamingCap(field: String, earlierFiles: Int, cap: Int, parameters: RequestParameters, endpoint: Endpoint) -> APIError? {
+        // A model field after the file was never read: the parser's own words then, not a guess.
+        guard endpoint == .variations || parameters["model"] != nil,
+            let model = try? resolveModel(parameters, endpoint: endpoint), let rules = model.rules[endpoint]
+        else { return nil }
+        let name = field.hasSuffix("[]") ? String(field.dropLast(2)) : field
+        guard let spec = rules.specs[name], spec.kind == .file else { return nil }
+        if spec.formats != nil, let maximum = spec.maxBytes, maximum <= 4 * 1024 * 1024 {
+            return dalleFormatError(diagnosis: "The file is over \(cap) bytes; it must be under \(maximum) bytes (4 MB).")
+        }
+        let isArray = field.hasSuffix("[]") || earlierFiles > 0
+        let label = isArray && spec.array == true ? "\(name)[\(earlierFiles)]" : name
+        var error = fileTooLarge(label: label, size: "over \(cap) bytes", maximum: min(spec.maxBytes ?? cap, cap))
+        error.diagnosis = "The upload was stopped at byte \(cap) of this file; nothing after it was read."
+        return error
     }
 
     private func dalleFormatError(diagnosis: String?) -> APIError {

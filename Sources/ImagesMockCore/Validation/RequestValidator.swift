@@ -200,7 +200,7 @@ public struct RequestValidator: Sendable {
 
     // MARK: - Model
 
-    private func resolveModel(_ parameters: RequestParameters, endpoint: Endpoint) throws(APIError) -> ModelDescriptor {
+    func resolveModel(_ parameters: RequestParameters, endpoint: Endpoint) throws(APIError) -> ModelDescriptor {
         let catalog = context.catalog
         let id: String
         switch parameters["model"] {

@@ -732,3 +732,36 @@ class TestSDK:
         edit, variation = asyncio.run(main())
         assert_image(edit.data[0].b64_json, "1536x1024", "png")
         assert_image(variation.data[0].b64_json, "256x256", "png")
+
+
+class TestFileSizeLimit:
+    """Files of 50 MiB and more: the same answer whether the validator saw the whole file or the
+    parser stopped reading it at its 50 MiB cap (one byte more), once the model is known."""
+
+    CAP = 50 * 1024 * 1024
+    MESSAGE = "Invalid file '{label}': the file is {size}; it must be under 52428800 bytes (50 MB)."
+
+    @staticmethod
+    def big(size: int) -> bytes:
+        return SQUARE + b"\0" * (size - len(SQUARE))
+
+    def test_gpt_file_of_exactly_50_mib(self, mock):
+        resp = post(mock, GPT, {"image": png(data=self.big(self.CAP))})
+        assert_error(resp, 400, self.MESSAGE.format(label="image", size="52428800 bytes"), IRE, "image", "file_too_large")
+
+    def test_gpt_file_past_the_streaming_cap(self, mock):
+        resp = post(mock, GPT, [("image[]", png(data=SQUARE)), ("image[]", png(data=self.big(self.CAP + 1)))])
+        assert_error(resp, 400, self.MESSAGE.format(label="image[1]", size="over 52428800 bytes"), IRE, "image[1]", "file_too_large")
+        assert "stopped at byte 52428800" in diagnosis(resp)
+
+    @pytest.mark.parametrize("path", [EDITS, VARIATIONS])
+    def test_dalle2_file_past_the_streaming_cap_is_row_21(self, mock, path):
+        fields = {"model": "dall-e-2", "prompt": "x"} if path == EDITS else {"model": "dall-e-2"}
+        resp = post(mock, fields, {"image": png(data=self.big(self.CAP + 1))}, path=path)
+        assert_error(resp, 400, "Uploaded image must be a PNG and less than 4 MB.", IRE, None, "invalid_image_format")
+
+    def test_model_field_after_the_file_leaves_the_parser_to_speak(self, mock):
+        files = [("image", png(data=self.big(self.CAP + 1))), ("model", (None, "gpt-image-1.5")), ("prompt", (None, "x"))]
+        resp = post(mock, None, files)
+        assert resp.status_code == 400, resp.content[:300]
+        assert resp.json()["error"]["message"].startswith("Multipart file too large: file part \"image\""), resp.content[:300]

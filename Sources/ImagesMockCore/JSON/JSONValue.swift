@@ -60,6 +60,12 @@ public struct JSONNumber: Sendable, Equatable {
 
     /// The value as a `Double` (integers too), for range checks of huge integers.
     public var doubleValue: Double? { Double(lexeme) }
+
+    /// The number as Python prints it once `json.loads` made it an `int`: as written, except
+    /// that `-0` is `0`.
+    public var pythonIntegerText: String {
+        isInteger && lexeme.hasPrefix("-") && lexeme.dropFirst().allSatisfy({ $0 == "0" }) ? "0" : lexeme
+    }
 }
 
 /// A JSON object with its members in document order.

@@ -365,10 +365,10 @@ public struct RequestValidator: Sendable {
     private func checkRange(_ number: JSONNumber, named name: String, spec: ParameterSpec) throws(APIError) -> Int {
         let approximate = number.doubleValue ?? 0
         if let minimum = spec.min, approximate < Double(minimum) {
-            throw messages.integerBelowMinimum(name, minimum: minimum, got: number.lexeme)
+            throw messages.integerBelowMinimum(name, minimum: minimum, got: number.pythonIntegerText)
         }
         if let maximum = spec.max, approximate > Double(maximum) {
-            throw messages.integerAboveMaximum(name, maximum: maximum, got: number.lexeme)
+            throw messages.integerAboveMaximum(name, maximum: maximum, got: number.pythonIntegerText)
         }
         // Within a catalog range the value fits in Int; a huge unbounded one is clamped rather than trapping.
         let value = number.intValue ?? (approximate < 0 ? Int.min : Int.max)

@@ -82,6 +82,8 @@ struct MultipartErrorTests {
             #"Invalid Content-Type "multipart/form-data; boundary=\"abc \"": the boundary ends with a space, which RFC 2046 does not allow. (hint: Don't set Content-Type by hand; let your HTTP client generate the boundary (1 to 70 letters, digits or '()+_,-./:=? characters; quote it when it has any of (),/:=? or a space).)"#),
         ContentTypeCase("boundary of 71 characters", "multipart/form-data; boundary=" + String(repeating: "x", count: 71), .invalidBoundary,
             #"Invalid Content-Type "multipart/form-data; boundary=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx": the boundary is 71 characters long; RFC 2046 allows at most 70. (hint: Don't set Content-Type by hand; let your HTTP client generate the boundary (1 to 70 letters, digits or '()+_,-./:=? characters; quote it when it has any of (),/:=? or a space).)"#),
+        ContentTypeCase("boundary of 60,000 characters (the echo is cut)", "multipart/form-data; boundary=" + String(repeating: "x", count: 60_000), .invalidBoundary,
+            #"Invalid Content-Type "multipart/form-data; boundary=\#(String(repeating: "x", count: 170))"…: the boundary is 60000 characters long; RFC 2046 allows at most 70. (hint: Don't set Content-Type by hand; let your HTTP client generate the boundary (1 to 70 letters, digits or '()+_,-./:=? characters; quote it when it has any of (),/:=? or a space).)"#),
     ]
 
     static let framingCases: [BodyCase] = [

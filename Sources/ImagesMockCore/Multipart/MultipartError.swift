@@ -123,21 +123,25 @@ extension MultipartError {
         }
         return MultipartError(
             kind: .notMultipart, byteOffset: nil,
-            message: "Invalid Content-Type \(T.quoted(contentType)): expected multipart/form-data, got \(got).",
+            message: "Invalid Content-Type \(T.quoted(contentType, limit: shownContentTypeBytes)): expected multipart/form-data, got \(got).",
             hint: hint)
     }
+
+    /// How much of a Content-Type header a message repeats: enough for any real one, not a
+    /// hostile 60 KB boundary.
+    static let shownContentTypeBytes = 200
 
     static func malformedContentType(contentType: String, _ error: MultipartHeaderValue.SyntaxError) -> MultipartError {
         MultipartError(
             kind: .malformedContentType, byteOffset: nil,
-            message: "Invalid Content-Type \(T.quoted(contentType)) at character \(error.column): \(error.problem).",
+            message: "Invalid Content-Type \(T.quoted(contentType, limit: shownContentTypeBytes)) at character \(error.column): \(error.problem).",
             hint: contentTypeHint)
     }
 
     static func missingBoundary(contentType: String) -> MultipartError {
         MultipartError(
             kind: .missingBoundary, byteOffset: nil,
-            message: "Invalid Content-Type \(T.quoted(contentType)): the boundary parameter is missing, "
+            message: "Invalid Content-Type \(T.quoted(contentType, limit: shownContentTypeBytes)): the boundary parameter is missing, "
                 + "so the body cannot be split into parts.",
             hint: contentTypeHint)
     }
@@ -145,7 +149,7 @@ extension MultipartError {
     static func invalidBoundary(contentType: String, problem: String) -> MultipartError {
         MultipartError(
             kind: .invalidBoundary, byteOffset: nil,
-            message: "Invalid Content-Type \(T.quoted(contentType)): \(problem).",
+            message: "Invalid Content-Type \(T.quoted(contentType, limit: shownContentTypeBytes)): \(problem).",
             hint: "Don't set Content-Type by hand; let your HTTP client generate the boundary (1 to 70 letters, digits "
                 + "or '()+_,-./:=? characters; quote it when it has any of (),/:=? or a space).")
     }

@@ -14,6 +14,13 @@ final class RequestContext: @unchecked Sendable {
         /// A chunked body crossed the limit: nothing more is stored, and the 413 goes out when the
         /// upload ends (libmicrohttpd 0.9.75 drops a response queued in the middle of a chunked upload).
         case discarding(ResponsePlan, discardedBytes: Int)
+        /// The answer must wait (a render or a delay), and waits one more turn of the event loop
+        /// before the connection is suspended. libmicrohttpd 0.9.75 leaves a suspended
+        /// connection's event state as it was: suspended in the call that ends the body, the
+        /// connection still counts as reading, and on resume it reads a client's half-close
+        /// (`shutdown(SHUT_WR)`) as an error and drops the answer. One call later the state says
+        /// the request is complete, and a resumed connection goes straight to its answer.
+        case settling(ResponsePlan)
         /// Suspended while a worker renders the answer's images.
         case rendering
         /// Suspended until the plan's delay has passed.
@@ -144,6 +151,13 @@ final class ServerCore: Sendable {
         switch context.phase {
         case .receiving:
             let plan = engine.respond(to: &context.intake)
+            if plan.pendingRender != nil || (plan.delay > .zero && !shuttingDown.load(ordering: .relaxed)) {
+                // libmicrohttpd calls again on its next turn (the request is complete and has no answer yet).
+                context.phase = .settling(plan)
+                return .YES
+            }
+            return carryOut(plan, on: connection, context: context)
+        case .settling(let plan):
             if let pending = plan.pendingRender {
                 render(pending, plan: plan, connection: connection, context: context)
                 return .YES

@@ -152,6 +152,19 @@ public final class MockEngine: Sendable {
     /// chunked (501). libmicrohttpd would take the first length, or wait for the connection's
     /// timeout, without a word.
     public func framingDefect(_ request: HTTPRequest) -> ResponsePlan? {
+        // Nearly every request: at most one length without a list, no coding or plain chunked.
+        // Counted in one pass without building anything (this runs once per request).
+        var lengthFields = 0, codingFields = 0, plain = true
+        for field in request.headers {
+            if HTTPHeaders.sameName(field.name, "content-length") {
+                lengthFields += 1
+                if field.value.utf8.contains(UInt8(ascii: ",")) { plain = false }
+            } else if HTTPHeaders.sameName(field.name, "transfer-encoding") {
+                codingFields += 1
+                if !HTTPHeaders.sameName(field.value, "chunked") { plain = false }
+            }
+        }
+        guard !plain || lengthFields > 1 || codingFields > 1 else { return nil }
         let lengths = request.headers.values(for: "content-length")
             .flatMap { $0.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces) }

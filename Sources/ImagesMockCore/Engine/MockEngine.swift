@@ -631,9 +631,10 @@ public final class MockEngine: Sendable {
         return response
     }
 
+    /// `access-control-allow-origin` comes with the common headers, as on every answer: a second
+    /// copy here made browsers refuse the preflight ("multiple values '*, *'").
     private func preflight(_ request: HTTPRequest) -> HTTPResponse {
         HTTPResponse(status: 204, headers: HTTPHeaders([
-            ("access-control-allow-origin", "*"),
             ("access-control-allow-methods", "GET, POST, OPTIONS"),
             ("access-control-allow-headers", request.headers["access-control-request-headers"] ?? "authorization, content-type"),
             ("access-control-max-age", "86400"),

@@ -341,3 +341,15 @@ def test_half_closed_client_gets_its_answer_when_the_answer_waits(servers, delay
             assert b'"b64_json"' in data
     finally:
         idle.close()
+
+
+def test_cors_preflight_has_one_allow_origin(mock):
+    """Browsers refuse a preflight whose allow-origin has several values ('*, *')."""
+    resp = requests.options(mock.base_url + "/v1/images/generations", timeout=TIMEOUT, headers={
+        "Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, content-type"})
+    assert resp.status_code == 204, resp.content[:200]
+    raw = [value for name, value in resp.raw.headers.items() if name.lower() == "access-control-allow-origin"]
+    assert raw == ["*"], raw
+    assert "POST" in resp.headers["access-control-allow-methods"]
+    assert resp.headers["access-control-allow-headers"] == "authorization, content-type"

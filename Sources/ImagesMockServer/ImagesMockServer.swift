@@ -49,7 +49,13 @@ public final class ImagesMockServer: Sendable {
         }
         guard let pointer else {
             Unmanaged<ServerCore>.fromOpaque(context).release()
-            throw ServerError(message: "could not listen on \(host):\(configuration.port) (the address must be numeric, e.g. 127.0.0.1 or ::1, and the port free)")
+            let numeric = host.withCString { text in
+                var address4 = in_addr(), address6 = in6_addr()
+                return inet_pton(AF_INET, text, &address4) == 1 || inet_pton(AF_INET6, text, &address6) == 1
+            }
+            throw ServerError(message: numeric
+                ? "could not listen on \(host):\(configuration.port): the port is in use or the address is not one of this machine's (is another server running on that port?)"
+                : "could not listen on \(host):\(configuration.port): the host must be a numeric address (127.0.0.1, ::1, 0.0.0.0) or localhost")
         }
         let daemon = DaemonHandle(pointer: pointer)
         let port = Int(images_mock_bound_port(pointer))

@@ -92,10 +92,18 @@ struct Serve: ParsableCommand {
 
     func validate() throws {
         if let asOf, CalendarDate(asOf) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD, got '\(asOf)'") }
-        if let latencyMilliseconds, latencyMilliseconds < 0 { throw ValidationError("--latency-ms must be >= 0") }
+        // Every number has a range the server can keep: an infinite or huge value trapped later
+        // (converting to whole seconds or sizing the journal), long after the flag was read.
+        if let latencyMilliseconds, !(0...3_600_000).contains(latencyMilliseconds) { throw ValidationError("--latency-ms must be 0 to 3600000 (one hour)") }
         if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be >= 1") }
-        if let imageURLTTL, imageURLTTL <= 0 { throw ValidationError("--image-url-ttl must be > 0") }
-        if let journalSize, journalSize < 1 { throw ValidationError("--journal-size must be >= 1") }
+        if let imageURLTTL, !(imageURLTTL > 0 && imageURLTTL <= 315_360_000) {
+            throw ValidationError("--image-url-ttl must be a number of seconds above 0 and at most 315360000 (ten years)")
+        }
+        if let journalSize, !(1...100_000).contains(journalSize) { throw ValidationError("--journal-size must be 1 to 100000") }
+        if !(1...256).contains(threads) { throw ValidationError("--threads must be 1 to 256") }
+        if !(1...1_000_000).contains(connectionLimit) { throw ValidationError("--connection-limit must be 1 to 1000000") }
+        if !(1...86_400).contains(connectionTimeout) { throw ValidationError("--connection-timeout must be 1 to 86400 seconds") }
+        if !(drainTimeout >= 0 && drainTimeout <= 86_400) { throw ValidationError("--drain-timeout must be 0 to 86400 seconds") }
         if watch && scenario.isEmpty { throw ValidationError("--watch needs at least one --scenario file") }
     }
 
@@ -134,7 +142,8 @@ struct Serve: ParsableCommand {
         let token = adminToken ?? ProcessInfo.processInfo.environment["IMAGES_MOCK_ADMIN_TOKEN"]
         let loopback = ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.")
         let configuration = MockConfiguration(
-            publicBaseURL: publicURL,
+            // `http://mock:8080/` and `http://mock:8080` name the same base: URLs get one slash.
+            publicBaseURL: publicURL.map { url in String(url.reversed().drop(while: { $0 == "/" }).reversed()) },
             adminToken: token?.isEmpty == false ? token : nil,
             adminRequiresToken: !loopback,
             scenarioDirectory: scenario.first.map { ($0 as NSString).deletingLastPathComponent } ?? FileManager.default.currentDirectoryPath)
@@ -156,7 +165,9 @@ struct Serve: ParsableCommand {
         do {
             server = try ImagesMockServer.start(engine: engine, configuration: serverConfiguration, logger: logger)
         } catch {
-            throw ValidationError(error.description)
+            // A run-time failure, not a usage mistake: the reason alone, exit status 1.
+            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            throw ExitCode(1)
         }
         print("images-mock listening on \(server.baseURL)")
         fflush(nil)
@@ -185,6 +196,10 @@ struct Models: ParsableCommand {
 
     @Option(name: .customLong("as-of"), help: "Mark which models exist on this day (YYYY-MM-DD).")
     var asOf: String?
+
+    func validate() throws {
+        if let asOf, CalendarDate(asOf) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD, got '\(asOf)'") }
+    }
 
     func run() throws {
         let date = asOf.flatMap(CalendarDate.init)

@@ -144,7 +144,8 @@ public final class MockEngine: Sendable {
         let declared = request.headers["content-length"].flatMap { Int($0) }
         let diagnosis = declared.map { "Content-Length declares \($0) bytes, over the server's limit of \(limit) (--max-body-bytes); the body was not read." }
             ?? "The body was rejected while it was still arriving, when it crossed \(limit) bytes (--max-body-bytes); the rest was not kept."
-        return framingAnswer(request, status: 413, message: "Request body too large: the limit is \(limit) bytes (\(limit / (1024 * 1024)) MiB).", diagnosis: diagnosis)
+        let mebibytes = limit % (1024 * 1024) == 0 ? " (\(limit / (1024 * 1024)) MiB)" : ""
+        return framingAnswer(request, status: 413, message: "Request body too large: the limit is \(limit) bytes\(mebibytes).", diagnosis: diagnosis)
     }
 
     /// A request whose length cannot be trusted, answered as soon as its head is read (RFC 9112

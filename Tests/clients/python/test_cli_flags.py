@@ -1,0 +1,63 @@
+"""The CLI refuses flag values the server cannot keep, with a usage error (exit 64) before it
+starts, and reports run-time failures (a port in use) as such (exit 1, no usage text)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+
+import pytest
+import requests
+
+from mock_process import binary_path
+from support import AUTH, TIMEOUT
+
+
+def run(*args: str, timeout: float = 20) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(binary_path()), *args], capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.parametrize("flag,value,needle", [
+    ("--image-url-ttl", "inf", "--image-url-ttl must be"),
+    ("--image-url-ttl", "nan", "--image-url-ttl must be"),
+    ("--image-url-ttl", "1e308", "--image-url-ttl must be"),
+    ("--drain-timeout", "inf", "--drain-timeout must be"),
+    ("--drain-timeout", "1e300", "--drain-timeout must be"),
+    ("--connection-timeout", "4294967296", "--connection-timeout must be"),
+    ("--connection-timeout", "0", "--connection-timeout must be"),
+    ("--journal-size", "9223372036854775807", "--journal-size must be"),
+    ("--threads", "0", "--threads must be"),
+    ("--connection-limit", "0", "--connection-limit must be"),
+    ("--latency-ms", "999999999999", "--latency-ms must be"),
+])
+def test_out_of_range_flags_are_usage_errors(flag, value, needle):
+    """Each of these once started (or crashed with SIGILL on first use) instead of saying no."""
+    result = run("serve", "--port", "0", f"{flag}={value}")
+    assert result.returncode == 64, (result.returncode, result.stderr[-500:])
+    assert needle in result.stderr, result.stderr[-500:]
+
+
+def test_models_as_of_must_be_a_date():
+    result = run("models", "--as-of", "garbage")
+    assert result.returncode == 64, result.stdout[-300:]
+    assert "--as-of must be a date YYYY-MM-DD" in result.stderr
+
+
+def test_port_in_use_is_a_run_time_error_not_usage():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = run("serve", "--host", "127.0.0.1", "--port", str(port))
+    assert result.returncode == 1, (result.returncode, result.stderr[-500:])
+    assert "port is in use" in result.stderr, result.stderr[-500:]
+    assert "Usage:" not in result.stderr
+
+
+def test_public_url_with_a_trailing_slash(servers):
+    server = servers.get("--public-url", "http://mock.example:8080/")
+    resp = requests.post(server.url("/v1/images/generations"), json={"model": "dall-e-2", "prompt": "x", "size": "256x256"},
+                         headers=AUTH, timeout=TIMEOUT)
+    assert resp.status_code == 200, resp.content[:300]
+    url = resp.json()["data"][0]["url"]
+    assert url.startswith("http://mock.example:8080/v1/files/images/"), url

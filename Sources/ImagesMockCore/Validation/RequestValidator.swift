@@ -167,7 +167,17 @@ public struct RequestValidator: Sendable {
         self.messages = ValidationMessages(style: context.errorStyle)
     }
 
+    /// Validates, and gives every rejection a diagnosis: where no check wrote one, the rule the
+    /// value broke, read from the catalog.
     public func validate(_ parameters: RequestParameters, endpoint: Endpoint) throws(APIError) -> ValidatedImageRequest {
+        do {
+            return try check(parameters, endpoint: endpoint)
+        } catch {
+            throw explained(error, parameters: parameters, endpoint: endpoint)
+        }
+    }
+
+    private func check(_ parameters: RequestParameters, endpoint: Endpoint) throws(APIError) -> ValidatedImageRequest {
         let model = try resolveModel(parameters, endpoint: endpoint)
         guard let rules = model.rules[endpoint] else {
             throw modelNotForEndpoint(model, endpoint: endpoint)
@@ -196,6 +206,62 @@ public struct RequestValidator: Sendable {
 
         try checkDependencies(rules.relationChecks, values: values, provided: provided)
         return ValidatedImageRequest(endpoint: endpoint, model: model, values: values, providedNames: provided)
+    }
+
+    // MARK: - Diagnoses from the catalog
+
+    private func explained(_ error: APIError, parameters: RequestParameters, endpoint: Endpoint) -> APIError {
+        guard error.diagnosis == nil else { return error }
+        var explained = error
+        let path = "/v1/images/\(endpoint.rawValue)"
+        guard let model = try? resolveModel(parameters, endpoint: endpoint), let rules = model.rules[endpoint] else {
+            let live = context.catalog.sortedModels
+                .filter { $0.parameters(for: endpoint) != nil && $0.isAvailable(asOf: context.asOf) }
+                .map(\.id)
+            explained.diagnosis = "Models that answer \(path)\(context.asOf.map { " on \($0)" } ?? ""): \(live.joined(separator: ", "))."
+            return explained
+        }
+        let form = rules.form(parameters.form)
+        let name = error.param.map { String($0.prefix { $0 != "[" && $0 != "." }) }
+        if error.code == "unknown_parameter" || (error.param != nil && name.map { !form.acceptedNames.contains($0) } == true) {
+            let accepted = form.acceptedNames.sorted().joined(separator: ", ")
+            explained.diagnosis = "\(model.id) on \(path) takes: \(accepted)."
+        } else if let name, let spec = rules.specs[name] {
+            explained.diagnosis = "For \(model.id) on \(path), '\(name)' is \(Self.describe(spec))."
+        }
+        return explained
+    }
+
+    /// A parameter's rule in a few words, for diagnoses.
+    static func describe(_ spec: ParameterSpec) -> String {
+        var text: String
+        switch spec.kind {
+        case .integer:
+            switch (spec.min, spec.max) {
+            case let (low?, high?): text = "an integer from \(low) to \(high)"
+            case let (low?, nil): text = "an integer of at least \(low)"
+            case let (nil, high?): text = "an integer of at most \(high)"
+            default: text = "an integer"
+            }
+        case .enumeration:
+            text = "one of " + (spec.values ?? []).map { "'\($0)'" }.joined(separator: ", ")
+        case .string:
+            switch (spec.minLength, spec.maxLength) {
+            case let (low?, high?): text = "a string of \(low) to \(high) characters"
+            case let (nil, high?): text = "a string of at most \(high) characters"
+            default: text = "a string"
+            }
+        case .boolean: text = "true or false"
+        case .freeSize: text = "'auto' or WIDTHxHEIGHT within the model's edge, multiple-of-16, aspect and pixel limits"
+        case .file: text = "a file part" + (spec.maxBytes.map { " under \($0) bytes" } ?? "")
+        case .imageReferences: text = "an array of {\"image_url\": ...} or {\"file_id\": ...} objects"
+        case .object: text = "an object"
+        case .any: text = "any JSON value"
+        }
+        if spec.required { text += ", required" }
+        if let value = spec.defaultValue, case .string(let word) = value { text += " (default '\(word)')" }
+        if let value = spec.defaultValue, case .number(let number) = value { text += " (default \(number.lexeme))" }
+        return text
     }
 
     // MARK: - Model
@@ -414,13 +480,17 @@ public struct RequestValidator: Sendable {
             let name = relation.name
             guard let requires = relation.spec.requires else { continue }
             for (other, allowed) in requires.sorted(by: { $0.key < $1.key }) where !(text(other).map(allowed.contains) ?? false) {
-                throw messages.requiresOther(name, other: other, allowed: allowed, actual: text(other))
+                var error = messages.requiresOther(name, other: other, allowed: allowed, actual: text(other))
+                error.diagnosis = "'\(name)' only works with '\(other)' set to \(allowed.map { "'\($0)'" }.joined(separator: " or ")): send that too, or leave '\(name)' out."
+                throw error
             }
         }
         try checkFileRelations(relations, values: values, provided: provided)
         // A transparent background needs an output format with an alpha channel.
         if text("background") == "transparent", let format = text("output_format"), !["png", "webp"].contains(format) {
-            throw messages.valueRequiresOther("background", value: "transparent", other: "output_format", allowed: ["png", "webp"], actual: format)
+            var error = messages.valueRequiresOther("background", value: "transparent", other: "output_format", allowed: ["png", "webp"], actual: format)
+            error.diagnosis = "\(format) has no alpha channel: ask for output_format png or webp with a transparent background, or drop 'background'."
+            throw error
         }
     }
 }

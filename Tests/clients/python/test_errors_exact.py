@@ -360,3 +360,18 @@ def test_bare_404_after_2026_08_29(servers, method, path):
     assert resp.status_code == 404
     assert resp.content == b""
     assert resp.headers.get("x-content-type-options") == "nosniff"
+
+
+@pytest.mark.parametrize("body,needle", [
+    pytest.param({"model": "gpt-image-1", "prompt": "x", "n": 99}, "'n' is an integer from 1 to 10", id="range"),
+    pytest.param({"model": "gpt-image-1", "prompt": "x", "colour": "red"}, "gpt-image-1 on /v1/images/generations takes: ", id="unknown"),
+    pytest.param({"model": "nope", "prompt": "x"}, "Models that answer /v1/images/generations: ", id="model"),
+    pytest.param({"model": "dall-e-3", "prompt": "x", "quality": "ultra"}, "'quality' is one of 'standard', 'hd'", id="enum"),
+    pytest.param({"model": "gpt-image-1", "prompt": "x", "background": "transparent", "output_format": "jpeg"},
+                 "jpeg has no alpha channel", id="relation"),
+])
+def test_every_validation_error_has_a_diagnosis(mock, body, needle):
+    """README: a 4xx also carries x-images-mock-diagnosis; where no check wrote one, the catalog's rule."""
+    resp = requests.post(mock.base_url + "/v1/images/generations", json=body, headers=AUTH, timeout=TIMEOUT)
+    assert resp.status_code in (400, 404), resp.content[:300]
+    assert needle in resp.headers.get("x-images-mock-diagnosis", ""), resp.headers.get("x-images-mock-diagnosis")

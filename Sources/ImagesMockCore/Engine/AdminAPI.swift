@@ -35,6 +35,18 @@ extension MockEngine {
             ])
         case ("GET", "requests"):
             let query = Self.queryItems(request.query)
+            // A filter that cannot be read is a 400, not the whole journal (or, for a negative
+            // limit, a trap).
+            if let text = query["limit"], Int(text).map({ $0 >= 0 }) != true {
+                return json(400, ["error": .string("limit must be a whole number >= 0, got '\(text)'")])
+            }
+            if let text = query["status"], Int(text).map({ (100...599).contains($0) }) != true {
+                return json(400, ["error": .string("status must be an HTTP status code (100-599), got '\(text)'")])
+            }
+            if let text = query["endpoint"], Endpoint(rawValue: text) == nil {
+                let known = Endpoint.allCases.map(\.rawValue).joined(separator: ", ")
+                return json(400, ["error": .string("endpoint must be one of \(known), got '\(text)'")])
+            }
             let entries = journal.entries(
                 endpoint: query["endpoint"].flatMap(Endpoint.init(rawValue:)), rule: query["rule"],
                 status: query["status"].flatMap(Int.init), limit: query["limit"].flatMap(Int.init))

@@ -135,7 +135,7 @@ public final class Journal: Sendable {
         let filtered = all.filter { entry in
             (endpoint == nil || entry.endpoint == endpoint) && (rule == nil || entry.rule == rule) && (status == nil || entry.status == status)
         }
-        if let limit, filtered.count > limit { return Array(filtered.suffix(limit)) }
+        if let limit, filtered.count > limit { return Array(filtered.suffix(max(0, limit))) }
         return filtered
     }
 

@@ -231,3 +231,18 @@ def test_sdk_iterates_a_paced_stream_and_raises_on_an_error_event(mock_factory, 
             for _ in client.images.generate(model="gpt-image-1.5", prompt="broken", quality="low", stream=True, partial_images=1):
                 pass
         assert "The server had an error while processing your request." in str(info.value)
+
+
+@pytest.mark.parametrize("query,needle", [
+    ("limit=-1", "limit must be a whole number"),
+    ("limit=1&limit=-5", "limit must be a whole number"),
+    ("limit=abc", "limit must be a whole number"),
+    ("status=abc", "status must be an HTTP status code"),
+    ("endpoint=bogus", "endpoint must be one of"),
+])
+def test_admin_journal_filters_that_cannot_be_read_are_400(mock, query, needle):
+    """A negative limit once trapped the server (suffix of a negative count); others were ignored."""
+    resp = requests.get(mock.base_url + "/__admin/requests?" + query, timeout=TIMEOUT)
+    assert resp.status_code == 400, resp.content[:200]
+    assert needle in resp.json()["error"]
+    assert requests.get(mock.base_url + "/__admin/requests?limit=0", timeout=TIMEOUT).json() == {"requests": []}

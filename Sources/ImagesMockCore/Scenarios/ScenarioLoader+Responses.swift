@@ -169,13 +169,21 @@ extension ScenarioReader {
     /// A YAML value as JSON: mappings keep their key order; numbers keep their digits where JSON
     /// can write them; YAML-only values (`.inf`, `.nan`) are reported.
     mutating func json(_ node: Node) -> JSONValue? {
+        guard jsonValuesLeft > 0 else { return nil }
+        jsonValuesLeft -= 1
+        if jsonValuesLeft == 0 {
+            log.report("this body expands to more than 1,000,000 values (YAML aliases repeat what they name); write it out smaller", at: node)
+            return nil
+        }
         switch node {
         case .mapping:
             guard let view = mapping(node, what: "'body'") else { return nil }
             var object = JSONObject()
+            var members = JSONObject.Builder()
             var valid = true
             for entry in view.entries {
-                if let value = json(entry.value) { object[entry.key] = value } else { valid = false }
+                if let value = json(entry.value) { members.add(entry.key, value, to: &object) } else { valid = false }
+                if jsonValuesLeft == 0 { return nil }
             }
             return valid ? .object(object) : nil
         case .sequence(let items):
@@ -183,6 +191,7 @@ extension ScenarioReader {
             var valid = true
             for item in items {
                 if let value = json(item) { array.append(value) } else { valid = false }
+                if jsonValuesLeft == 0 { return nil }
             }
             return valid ? .array(array) : nil
         default:

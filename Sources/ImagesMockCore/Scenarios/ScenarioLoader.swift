@@ -77,6 +77,9 @@ struct ScenarioReader {
     let text: String
     /// Canned images by resolved path, so a file named twice is read and encoded once.
     var imageCache: [String: (image: EncodedImage, info: ImageInfo)] = [:]
+    /// Values the file's JSON bodies may still expand to. YAML aliases let a few hundred bytes
+    /// name billions of values ("billion laughs"); past this the body is refused, not built.
+    var jsonValuesLeft = 1_000_000
 
     init(path: String, text: String) {
         self.path = path

@@ -246,3 +246,22 @@ def test_admin_journal_filters_that_cannot_be_read_are_400(mock, query, needle):
     assert resp.status_code == 400, resp.content[:200]
     assert needle in resp.json()["error"]
     assert requests.get(mock.base_url + "/__admin/requests?limit=0", timeout=TIMEOUT).json() == {"requests": []}
+
+
+def alias_bomb(levels: int = 9) -> str:
+    lines = ["version: 1", "rules:", "  - name: big", "    respond:", "      status: 200", "      body:",
+             "        a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"        a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def test_yaml_alias_bomb_is_refused_not_expanded(mock, tmp_path):
+    """678 bytes that name 10^9 values: validate took 10 GB and the admin POST killed the server."""
+    path = tmp_path / "bomb.yaml"
+    path.write_text(alias_bomb())
+    result = subprocess.run([str(binary_path()), "validate", str(path)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1, result.stdout[-500:] + result.stderr[-500:]
+    assert "expands to more than 1,000,000 values" in result.stdout + result.stderr
+    posted = requests.post(f"{mock.base_url}/__admin/scenario", data=alias_bomb(), timeout=TIMEOUT)
+    assert posted.status_code == 400, posted.content[:300]
+    assert requests.get(f"{mock.base_url}/__admin/health", timeout=TIMEOUT).status_code == 200

@@ -102,6 +102,7 @@ public final class MockEngine: Sendable {
         if let pending = plan.pendingRender {
             let delay = plan.delay
             let extra = decision.extraHeaders
+            let scripted = plan.scriptedHeaders
             // A stream's latency is spread over its events (the adapter then sends the headers at once).
             plan.pendingRender = PendingRender { [self] in
                 var response = pending.run()
@@ -111,6 +112,7 @@ public final class MockEngine: Sendable {
                 }
                 addCommonHeaders(to: &response, requestID: requestID, requestHeaders: requestHeaders, organization: organization, processing: ContinuousClock.now - started + delay)
                 for field in extra { response.headers.set(field.name, field.value) }
+                for field in scripted { response.headers.set(field.name, field.value) }
                 return response
             }
         } else if plan.response.chunks != nil {
@@ -119,11 +121,13 @@ public final class MockEngine: Sendable {
             plan.delay = .zero
             addCommonHeaders(to: &plan.response, requestID: requestID, requestHeaders: requestHeaders, organization: organization, processing: ContinuousClock.now - started)
             for field in decision.extraHeaders { plan.response.headers.set(field.name, field.value) }
+            for field in plan.scriptedHeaders { plan.response.headers.set(field.name, field.value) }
         } else if plan.response.isBareNotFound {
             plan.response.headers.set("x-content-type-options", "nosniff")
         } else {
             addCommonHeaders(to: &plan.response, requestID: requestID, requestHeaders: requestHeaders, organization: organization, processing: ContinuousClock.now - started + plan.delay)
             for field in decision.extraHeaders { plan.response.headers.set(field.name, field.value) }
+            for field in plan.scriptedHeaders { plan.response.headers.set(field.name, field.value) }
         }
         if var entry = decision.journalEntry.take() {
             entry.status = plan.pendingRender == nil ? plan.response.status : 200

@@ -47,8 +47,9 @@ extension MockEngine {
                 ?? APIError(status: 500, message: "The server had an error while processing your request. Sorry about that!", type: "server_error",
                             diagnosis: "The scenario names an unknown error '\(name)'.")
             if let message { error.message = message }
-            for (name, value) in headers.sorted(by: { $0.key < $1.key }) { error.headers.set(name, value) }
-            return ResponsePlan(response: error.response(style: behaviour.errorStyle))
+            var plan = ResponsePlan(response: error.response(style: behaviour.errorStyle))
+            plan.scriptedHeaders = Self.sorted(headers)
+            return plan
         case .images(let source, let headers):
             var plan: ResponsePlan
             switch source {
@@ -59,7 +60,7 @@ extension MockEngine {
                 let valid = (try? verdict.get()) ?? fallbackRequest(input, behaviour: behaviour)
                 plan = self.plan(for: cannedAnswer(valid, images: images, origin: request, behaviour: behaviour))
             }
-            plan.response.headers = merged(plan.response.headers, headers)
+            plan.scriptedHeaders = Self.sorted(headers)
             return plan
         case .raw(let status, let headers, let body):
             var response = HTTPResponse(status: status)
@@ -72,15 +73,14 @@ extension MockEngine {
             case .empty:
                 break
             }
-            response.headers = merged(response.headers, headers)
-            return ResponsePlan(response: response)
+            var plan = ResponsePlan(response: response)
+            plan.scriptedHeaders = Self.sorted(headers)
+            return plan
         }
     }
 
-    private func merged(_ headers: HTTPHeaders, _ extra: [String: String]) -> HTTPHeaders {
-        var result = headers
-        for (name, value) in extra.sorted(by: { $0.key < $1.key }) { result.set(name, value) }
-        return result
+    private static func sorted(_ headers: [String: String]) -> [(name: String, value: String)] {
+        headers.sorted(by: { $0.key < $1.key }).map { (name: $0.key, value: $0.value) }
     }
 
     /// For a `validate: false` rule that answers with images a request the real API would reject:

@@ -139,6 +139,9 @@ public struct ResponsePlan: Sendable {
     public var fault: FaultSpec.Kind?
     /// The images the answer carries, as `<id>.<ext>` names in the engine's gallery store, for the journal.
     var imageNames: [String] = []
+    /// A scenario rule's `headers`: set last, over the common headers of the same name, and on
+    /// the rendered response too when the images are made later.
+    var scriptedHeaders: [(name: String, value: String)] = []
 
     public init(response: HTTPResponse, delay: Duration = .zero, pendingRender: PendingRender? = nil, fault: FaultSpec.Kind? = nil) {
         self.response = response

@@ -265,3 +265,29 @@ def test_yaml_alias_bomb_is_refused_not_expanded(mock, tmp_path):
     posted = requests.post(f"{mock.base_url}/__admin/scenario", data=alias_bomb(), timeout=TIMEOUT)
     assert posted.status_code == 400, posted.content[:300]
     assert requests.get(f"{mock.base_url}/__admin/health", timeout=TIMEOUT).status_code == 200
+
+
+SCRIPTED_HEADERS = """
+version: 1
+rules:
+  - name: fresh
+    when: { prompt: { contains: fresh } }
+    respond: { images: generated, headers: { x-foo: bar, openai-processing-ms: "42" } }
+  - name: failing
+    when: { prompt: { contains: fail } }
+    respond: { error: server_error, headers: { x-request-id: req_fixed } }
+"""
+
+
+def test_rule_headers_replace_built_in_ones_and_survive_a_fresh_render(mock_factory, tmp_path):
+    """README: 'headers adds or replaces response headers'. They were lost whenever the images had
+    to be rendered first, and a built-in header named by a rule was sent twice."""
+    server = mock_factory("--scenario", str(write(tmp_path, "headers.yaml", SCRIPTED_HEADERS)))
+    for i in range(3):
+        resp = generate(server.base_url, f"fresh {i} {time.time()}")
+        assert resp.status_code == 200, resp.content[:200]
+        assert resp.headers.get("x-foo") == "bar"
+        assert resp.raw.headers.getlist("openai-processing-ms") == ["42"]
+    failed = generate(server.base_url, "fail")
+    assert failed.status_code == 500
+    assert failed.raw.headers.getlist("x-request-id") == ["req_fixed"]

@@ -12,6 +12,13 @@ struct MatchInputTests {
         #expect(input.headers["x-missing"] == nil)
     }
 
+    /// A near miss on an Authorization rule must not put the caller's key in the journal.
+    @Test func credentialHeadersAreMaskedInNearMissWords() {
+        #expect(CompiledRule.shown(header: "Authorization", value: "Bearer sk-proj-SUPERSECRETVALUE1234") == "Bearer sk-proj-****************1234")
+        #expect(CompiledRule.shown(header: "x-api-key", value: "sk-proj-SUPERSECRETVALUE1234") == "sk-proj-****************1234")
+        #expect(CompiledRule.shown(header: "x-tenant", value: "acme") == "acme")
+    }
+
     @Test func parametersAreReadAsText() throws {
         guard case .object(let object) = try JSONParser.parse(#"{"model":"gpt-image-2","prompt":"otter","n":2,"stream":false,"user":null,"metadata":{"a":1}}"#) else {
             Issue.record("not an object")

@@ -90,6 +90,17 @@ final class CompiledRule: Sendable {
     }
 
     /// What differs, in words (only for the nearest rule of an unmatched request, when read).
+    /// A header value as the journal may show it: credentials masked the way a 401 masks a key.
+    static func shown(header name: String, value: String) -> String {
+        let secret = ["authorization", "proxy-authorization", "api-key", "x-api-key", "openai-api-key", "cookie"]
+        guard secret.contains(name.lowercased()) else { return value }
+        let parts = value.split(separator: " ", maxSplits: 1)
+        if parts.count == 2, ["bearer", "basic"].contains(parts[0].lowercased()) {
+            return "\(parts[0]) \(APIKeyMask.mask(String(parts[1])))"
+        }
+        return APIKeyMask.mask(value)
+    }
+
     func differences(_ input: MatchInput) -> [String] {
         var differences: [String] = []
         if let endpoints {
@@ -105,7 +116,7 @@ final class CompiledRule: Sendable {
             if !matcher.holds(for: input.params[name]) { differences.append("param '\(name)' is \(input.params[name].map { "'\($0)'" } ?? "absent"); it does not \(matcher.description)") }
         }
         for (name, matcher) in headers {
-            if !matcher.holds(for: input.headers[name]) { differences.append("header '\(name)' is \(input.headers[name].map { "'\($0)'" } ?? "absent"); it does not \(matcher.description)") }
+            if !matcher.holds(for: input.headers[name]) { differences.append("header '\(name)' is \(input.headers[name].map { "'\(Self.shown(header: name, value: $0))'" } ?? "absent"); it does not \(matcher.description)") }
         }
         if let keys, !(input.key.map(keys.contains) ?? false) {
             differences.append("API key \(input.key.map { APIKeyMask.mask($0) } ?? "absent") is not one of the rule's keys")

@@ -515,7 +515,7 @@ public final class MockEngine: Sendable {
             ImageVariantKey(
                 placeholder: PlaceholderRequest(
                     prompt: caption, width: output.size.width, height: output.size.height, index: index,
-                    seed: configuration.seed ?? 0, transparentBackground: output.background == "transparent"),
+                    seed: behaviour.scenario.seed ?? configuration.seed ?? 0, transparentBackground: output.background == "transparent"),
                 format: output.outputFormat, compression: output.compression)
         }
         // Ids are chosen now so the journal can name the images even when they are rendered later.

@@ -192,6 +192,9 @@ def test_seed_makes_images_repeatable_across_processes(mock_factory):
     first = post_json(a.base_url, body).json()["data"][0]["b64_json"]
     second = post_json(b.base_url, body).json()["data"][0]["b64_json"]
     assert first == second
+    # Design: placeholders are deterministic for (prompt, size, index, seed): another seed, another picture.
+    other = post_json(mock_factory("--seed", "8").base_url, body).json()["data"][0]["b64_json"]
+    assert other != first
 
 
 # -- server-sent events on the wire -----------------------------------------------------------

@@ -18,7 +18,7 @@ struct ImagesMockCommand: ParsableCommand {
         commandName: "images-mock",
         abstract: "A scripted fake of the OpenAI Images API, for tests and demos.",
         version: version,
-        subcommands: [Serve.self, Explain.self, Models.self, Validate.self],
+        subcommands: [Serve.self, Explain.self, Models.self, Validate.self, Errors.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -61,3 +61,16 @@ def test_public_url_with_a_trailing_slash(servers):
     assert resp.status_code == 200, resp.content[:300]
     url = resp.json()["data"][0]["url"]
     assert url.startswith("http://mock.example:8080/v1/files/images/"), url
+
+
+def test_errors_lists_the_named_errors_and_shows_one():
+    """Design §1: `images-mock errors` lists the errors a scenario can name."""
+    listed = run("errors")
+    assert listed.returncode == 0, listed.stderr[-300:]
+    names = [line.split()[0] for line in listed.stdout.splitlines() if line.strip()]
+    assert {"content_policy_violation", "moderation_blocked", "rate_limit_exceeded", "server_error"} <= set(names), names
+    shown = run("errors", "--show", "rate_limit_exceeded")
+    assert shown.returncode == 0 and shown.stdout.startswith("HTTP 429\n"), shown.stdout[:200]
+    assert '"code": "rate_limit_exceeded"' in shown.stdout
+    unknown = run("errors", "--show", "nope")
+    assert unknown.returncode == 64 and "content_policy_violation" in unknown.stderr

@@ -119,7 +119,7 @@ struct Serve: ParsableCommand {
         if let seed { result.seed = seed }
         if let imageURLTTL { result.imageURLLifetimeSeconds = imageURLTTL }
         if let journalSize { result.journalSize = journalSize }
-        if let latencyMilliseconds { result.latency = .fixed(milliseconds: Double(latencyMilliseconds)) }
+        if let latencyMilliseconds { result.latencyOverride = .fixed(milliseconds: Double(latencyMilliseconds)) }
         return result
     }
 

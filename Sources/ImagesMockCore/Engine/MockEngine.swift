@@ -278,12 +278,12 @@ public final class MockEngine: Sendable {
             let rule = rules[index]
             entry.rule = rule.name
             var plan = scripted(rule, verdict: verdict, input: input, request: request, behaviour: behaviour, requestID: requestID, key: key, entry: &entry)
-            plan.delay = delay(rule.latency ?? behaviour.defaultLatency, verdict: verdict, endpoint: endpoint)
+            plan.delay = delay(behaviour.scenario.latencyOverride ?? rule.latency ?? behaviour.defaultLatency, verdict: verdict, endpoint: endpoint)
             return finish(plan, extra: extra)
         case .unmatched(let nearest):
             entry.nearMiss = nearest
             var plan = defaultPlan(verdict, request: request, behaviour: behaviour)
-            plan.delay = delay(behaviour.defaultLatency, verdict: verdict, endpoint: endpoint)
+            plan.delay = delay(behaviour.scenario.latencyOverride ?? behaviour.defaultLatency, verdict: verdict, endpoint: endpoint)
             return finish(plan, extra: extra)
         }
     }

@@ -18,6 +18,8 @@ public struct Scenario: Sendable {
     public var journalSize: Int?
     /// Default latency of every answer; a rule's own latency replaces it.
     public var latency: LatencySpec?
+    /// A latency that replaces every other, the scenario's and its rules' (`--latency-ms`).
+    public var latencyOverride: LatencySpec?
     public var rateLimits: RateLimitSpec?
     /// First match wins; no match → the default answer (generated images).
     public var rules: [Rule]
@@ -208,6 +210,7 @@ extension Scenario {
             result.organization = next.organization ?? result.organization
             result.journalSize = next.journalSize ?? result.journalSize
             result.latency = next.latency ?? result.latency
+            result.latencyOverride = next.latencyOverride ?? result.latencyOverride
             result.rateLimits = next.rateLimits ?? result.rateLimits
             result.rules += next.rules
         }

@@ -291,3 +291,22 @@ def test_rule_headers_replace_built_in_ones_and_survive_a_fresh_render(mock_fact
     failed = generate(server.base_url, "fail")
     assert failed.status_code == 500
     assert failed.raw.headers.getlist("x-request-id") == ["req_fixed"]
+
+
+SLOW_RULE = """
+version: 1
+rules:
+  - name: slow
+    when: { prompt: { contains: slow } }
+    latency: { distribution: fixed, ms: 5000 }
+    respond: { error: server_error }
+"""
+
+
+def test_latency_flag_overrides_a_rules_own_latency(mock_factory, tmp_path):
+    """--latency-ms: 'Fixed delay before every API answer (overrides the scenario's latency)' —
+    a rule's own latency too (it used to win, 5 s here)."""
+    server = mock_factory("--scenario", str(write(tmp_path, "slow.yaml", SLOW_RULE)), "--latency-ms", "40")
+    resp = generate(server.base_url, "slow please")
+    assert resp.status_code == 500
+    assert 40 <= int(resp.headers["openai-processing-ms"]) < 2000, resp.headers["openai-processing-ms"]

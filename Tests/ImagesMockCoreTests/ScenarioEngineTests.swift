@@ -146,6 +146,18 @@ struct ScenarioEngineTests {
         #expect(never.respond(to: generation(#"{"model":"gpt-image-2","prompt":"x"}"#)).fault == nil)
     }
 
+    /// README: realistic 1024x1024 generations take 6–8 s at the reference quality, which a
+    /// request without `quality` (resolved to `high` in the answer) must get, not 1.6x that.
+    @Test func realisticLatencyTakesTheQualityAsAsked() {
+        let engine = MockEngine(configuration: MockConfiguration(), scenario: Scenario(seed: 3, latency: .realistic))
+        for prompt in ["a", "b", "c", "d"] {
+            let delay = engine.respond(to: generation(#"{"model":"gpt-image-1","prompt":"\#(prompt)","size":"1024x1024"}"#)).delay
+            #expect(delay >= .seconds(6) && delay <= .seconds(8), "\(delay)")
+        }
+        let high = engine.respond(to: generation(#"{"model":"gpt-image-1","prompt":"e","size":"1024x1024","quality":"high"}"#)).delay
+        #expect(high > .seconds(8))
+    }
+
     @Test func adminAPIShowsFiltersAndResetsTheJournal() throws {
         let engine = MockEngine(configuration: MockConfiguration(), scenario: Scenario(name: "admin", rules: [
             Rule(name: "boom", when: RuleCondition(prompt: .equals("boom")), action: .respond(.error(name: "server_error"))),

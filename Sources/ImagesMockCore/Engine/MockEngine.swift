@@ -345,8 +345,10 @@ public final class MockEngine: Sendable {
         guard let spec else { return .zero }
         let valid = try? verdict.get()
         let output = valid.map { responses.resolve($0) }
+        // The quality as asked: `auto` or none is the published reference (1x), whatever the echo
+        // resolves it to (`high` for most GPT models would make every default request 1.6x slower).
         let context = LatencyContext(
-            endpoint: endpoint, model: valid?.model.id, size: output?.size, quality: output?.quality, imageCount: valid?.imageCount ?? 1)
+            endpoint: endpoint, model: valid?.model.id, size: output?.size, quality: valid?.string("quality"), imageCount: valid?.imageCount ?? 1)
         return latency.delay(for: spec, context: context)
     }
 

@@ -107,20 +107,25 @@ struct Serve: ParsableCommand {
         if watch && scenario.isEmpty { throw ValidationError("--watch needs at least one --scenario file") }
     }
 
+    /// The settings given as flags, which win over every scenario (files, reloads, admin posts).
+    var overrides: ScenarioOverrides {
+        var result = ScenarioOverrides()
+        result.asOf = asOf.flatMap(CalendarDate.init)
+        result.errorStyle = errorStyle
+        result.requireModel = requireModel
+        result.apiKeys = apiKeys.isEmpty ? nil : .only(Set(apiKeys))
+        result.seed = seed
+        result.imageURLLifetimeSeconds = imageURLTTL
+        result.journalSize = journalSize
+        result.latency = latencyMilliseconds.map { .fixed(milliseconds: Double($0)) }
+        return result
+    }
+
     /// The scenario files merged, with the flags given on the command line on top.
     func effectiveScenario() throws(ScenarioLoadError) -> Scenario {
         var loaded: [Scenario] = []
         for path in scenario { loaded.append(try ScenarioLoader.load(path: path)) }
-        var result = loaded.isEmpty ? Scenario.builtInDefault : Scenario.merged(loaded)
-        if let asOf { result.asOf = CalendarDate(asOf) }
-        if let errorStyle { result.errorStyle = errorStyle }
-        if requireModel { result.requireModel = true }
-        if !apiKeys.isEmpty { result.apiKeys = .only(Set(apiKeys)) }
-        if let seed { result.seed = seed }
-        if let imageURLTTL { result.imageURLLifetimeSeconds = imageURLTTL }
-        if let journalSize { result.journalSize = journalSize }
-        if let latencyMilliseconds { result.latencyOverride = .fixed(milliseconds: Double(latencyMilliseconds)) }
-        return result
+        return overrides.applied(to: loaded.isEmpty ? Scenario.builtInDefault : Scenario.merged(loaded))
     }
 
     func run() throws {
@@ -141,12 +146,13 @@ struct Serve: ParsableCommand {
         }
         let token = adminToken ?? ProcessInfo.processInfo.environment["IMAGES_MOCK_ADMIN_TOKEN"]
         let loopback = ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.")
-        let configuration = MockConfiguration(
+        var configuration = MockConfiguration(
             // `http://mock:8080/` and `http://mock:8080` name the same base: URLs get one slash.
             publicBaseURL: publicURL.map { url in String(url.reversed().drop(while: { $0 == "/" }).reversed()) },
             adminToken: token?.isEmpty == false ? token : nil,
             adminRequiresToken: !loopback,
             scenarioDirectory: scenario.first.map { ($0 as NSString).deletingLastPathComponent } ?? FileManager.default.currentDirectoryPath)
+        configuration.overrides = overrides
         let engine = MockEngine(configuration: configuration, scenario: initial)
         let serverConfiguration = ServerConfiguration(
             host: host, port: port, threadCount: threads, connectionLimit: connectionLimit,

@@ -69,7 +69,7 @@ extension MockEngine {
             let text = String(decoding: request.body, as: UTF8.self)
             let path = (configuration.scenarioDirectory as NSString).appendingPathComponent("posted-scenario.yaml")
             do {
-                let scenario = try ScenarioLoader.load(text: text, path: path)
+                let scenario = configuration.overrides.applied(to: try ScenarioLoader.load(text: text, path: path))
                 load(scenario)
                 return json(200, ["loaded": scenario.name.map(JSONValue.string) ?? .null, "rules": .number(JSONNumber(scenario.rules.count))])
             } catch {

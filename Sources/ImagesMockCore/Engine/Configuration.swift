@@ -23,6 +23,8 @@ public struct MockConfiguration: Sendable {
     public var journalSize: Int
     /// Folder that image paths of a scenario posted to the admin API are relative to.
     public var scenarioDirectory: String
+    /// Command-line settings laid over a scenario posted to the admin API, as over the files.
+    public var overrides = ScenarioOverrides()
 
     public init(
         validation: ValidationContext = ValidationContext(),

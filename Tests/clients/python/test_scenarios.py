@@ -310,3 +310,32 @@ def test_latency_flag_overrides_a_rules_own_latency(mock_factory, tmp_path):
     resp = generate(server.base_url, "slow please")
     assert resp.status_code == 500
     assert 40 <= int(resp.headers["openai-processing-ms"]) < 2000, resp.headers["openai-processing-ms"]
+
+
+FILE_SETTINGS = """
+version: 1
+error_style: legacy
+auth: { keys: [sk-file] }
+"""
+
+
+def test_scenario_posted_to_the_admin_api_keeps_the_command_line_flags(mock_factory, tmp_path):
+    """README: flags override the same settings in scenario files — a posted one too, as a
+    --watch reload always did (the post used to drop them)."""
+    path = write(tmp_path, "settings.yaml", FILE_SETTINGS)
+    server = mock_factory("--scenario", str(path), "--api-key", "sk-cli", "--error-style", "current")
+
+    def status_with(key: str) -> requests.Response:
+        return requests.post(f"{server.base_url}/v1/images/generations", json={"model": "gpt-image-1", "prompt": "x", "n": 99},
+                             headers={"Authorization": f"Bearer {key}"}, timeout=TIMEOUT)
+
+    def check() -> None:
+        assert status_with("sk-file").status_code == 401
+        rejected = status_with("sk-cli")
+        assert rejected.status_code == 400
+        assert list(rejected.json()["error"]) == ["message", "type", "param", "code"]  # current style's key order
+
+    check()
+    posted = requests.post(f"{server.base_url}/__admin/scenario", data=FILE_SETTINGS, timeout=TIMEOUT)
+    assert posted.status_code == 200, posted.content[:300]
+    check()

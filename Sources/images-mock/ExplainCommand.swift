@@ -30,20 +30,27 @@ struct Explain: ParsableCommand {
         if file == "-" {
             bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
         } else {
-            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read '\(file)'") }
+            guard let data = FileManager.default.contents(atPath: file) else { throw Self.unreadable("cannot read '\(file)'") }
             bytes = Array(data)
         }
         let parsed: (request: HTTPRequest, notes: [String])
         do {
             parsed = try CapturedRequest.parse(bytes)
         } catch {
-            throw ValidationError("\(file): \(error.message)")
+            throw Self.unreadable("\(file): \(error.message)")
         }
         let engine = MockEngine(configuration: MockConfiguration(
             validation: ValidationContext(errorStyle: errorStyle, asOf: asOf.flatMap(CalendarDate.init), requireModel: requireModel), seed: 0))
         let response = engine.respond(to: parsed.request).response
         print(Self.report(request: parsed.request, notes: parsed.notes, response: response))
         if !(200..<300).contains(response.status) { throw ExitCode(1) }
+    }
+
+    /// A capture that cannot be read is neither a request that would succeed (0) nor one that
+    /// would fail (1): the reason alone, exit status 2.
+    private static func unreadable(_ reason: String) -> ExitCode {
+        FileHandle.standardError.write(Data("Error: \(reason)\n".utf8))
+        return ExitCode(2)
     }
 
     static func report(request: HTTPRequest, notes: [String], response: HTTPResponse) -> String {

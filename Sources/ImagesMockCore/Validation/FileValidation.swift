@@ -98,7 +98,7 @@ extension RequestValidator {
                     param: label, code: "unsupported_file_mimetype")
                 let sniffed = ImageInspector.sniff(file.content)
                 if mediaType.essence == "application/octet-stream" {
-                    error.diagnosis = "The part's declared Content-Type decides, not its bytes\(sniffed.map { " (they are \($0.mimeType))" } ?? ""). Clients send application/octet-stream for raw bytes without a known file name: pass a (name, bytes, \"image/png\") tuple or a file name ending in .png/.jpg/.webp."
+                    error.diagnosis = "The part's declared Content-Type decides, not its bytes\(sniffed.map { " (they are \($0.mimeType))" } ?? ""). Clients send application/octet-stream for raw bytes without a known file name: give the part its type (Python: a (name, bytes, \"image/png\") tuple or a file name ending in .png/.jpg/.webp; JavaScript: new Blob([bytes], {type: \"image/png\"}); curl: -F 'image=@a.png;type=image/png')."
                 } else {
                     error.diagnosis = "The part declares \(mediaType.essence)\(sniffed.map { "; its bytes are \($0.mimeType)" } ?? ""). Declare one of \(mimeTypes.joined(separator: ", "))."
                 }

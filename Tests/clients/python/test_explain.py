@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
+
 from mock_process import binary_path
 from support import png_bytes
 
@@ -58,3 +60,15 @@ def test_explain_reads_stdin_and_honours_the_era(tmp_path):
     result = subprocess.run([str(binary_path()), "explain", "-", "--as-of", "2026-12-01"], input=data, capture_output=True, timeout=30)
     assert result.returncode == 1
     assert b"The model 'gpt-image-1.5' does not exist." in result.stdout
+
+
+@pytest.mark.parametrize("content", [None, b"", b"not an http request at all"], ids=["missing", "empty", "garbage"])
+def test_a_capture_that_cannot_be_read_exits_2_with_the_reason(tmp_path, content):
+    """0 means the request would succeed and 1 that it would fail; a file that is not a request is neither."""
+    path = tmp_path / "capture.http"
+    if content is not None:
+        path.write_bytes(content)
+    result = subprocess.run([str(binary_path()), "explain", str(path)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2, (result.returncode, result.stderr[-300:])
+    assert result.stderr.startswith("Error: "), result.stderr[-300:]
+    assert "Usage:" not in result.stderr

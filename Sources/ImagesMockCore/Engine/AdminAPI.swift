@@ -66,10 +66,10 @@ extension MockEngine {
             let done = ["journal", "sequences", "buckets"].filter(wanted).map(JSONValue.string)
             return json(200, ["reset": .array(done)])
         case ("POST", "scenario"):
-            let text = String(decoding: request.body, as: UTF8.self)
             let path = (configuration.scenarioDirectory as NSString).appendingPathComponent("posted-scenario.yaml")
             do {
-                let scenario = configuration.overrides.applied(to: try ScenarioLoader.load(text: text, path: path))
+                // Checked as bytes, as a file is: decoding first would turn bad bytes into U+FFFD.
+                let scenario = configuration.overrides.applied(to: try ScenarioLoader.load(bytes: request.body, path: path))
                 load(scenario)
                 return json(200, ["loaded": scenario.name.map(JSONValue.string) ?? .null, "rules": .number(JSONNumber(scenario.rules.count))])
             } catch {

@@ -24,8 +24,9 @@ extension ScenarioReader {
             return []
         }
         var rules: [Rule] = []
-        // Name, where it was given (or the rule's node), whether it was written, and the rule's number.
-        var names: [(name: String, node: Node, explicit: Bool, number: Int)] = []
+        // The number of the rule that took each name first (a look-up per rule, not a scan: a
+        // file of 20,000 rules took 13 s to check).
+        var firstRuleByName: [String: Int] = [:]
         for (index, item) in sequence.enumerated() {
             guard item.valueKind == .mapping, let view = mapping(item, what: "rule") else {
                 log.report("each rule must be a mapping with 'when' and one of 'respond', 'sequence' or 'fault', found \(item.foundDescription)", at: item)
@@ -37,15 +38,16 @@ extension ScenarioReader {
                 name = given
                 explicit = true
             }
-            if let earlier = names.first(where: { $0.name == name }) {
+            if let earlier = firstRuleByName[name] {
                 let place = explicit ? view.value("name") ?? item : item
                 if explicit {
-                    log.report("rule name '\(name)' is already used by rule \(earlier.number); rule names must be unique", at: place)
+                    log.report("rule name '\(name)' is already used by rule \(earlier); rule names must be unique", at: place)
                 } else {
-                    log.report("rule \(index + 1) gets the default name '\(name)', already used by rule \(earlier.number); give it a 'name'", at: place)
+                    log.report("rule \(index + 1) gets the default name '\(name)', already used by rule \(earlier); give it a 'name'", at: place)
                 }
+            } else {
+                firstRuleByName[name] = index + 1
             }
-            names.append((name, view.value("name") ?? item, explicit, index + 1))
             if let rule = readRule(view, name: name) { rules.append(rule) }
         }
         return rules

@@ -25,7 +25,11 @@ public enum ScenarioLoader {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw fail("no such file") }
         guard !isDirectory.boolValue else { throw fail("is a folder, not a scenario file") }
         guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot read the file (permission denied?)") }
-        let bytes = [UInt8](data)
+        return try load(bytes: [UInt8](data), path: path)
+    }
+
+    /// Checks a scenario given as bytes (a file's, or a request body's), which must be UTF-8 text.
+    public static func load(bytes: [UInt8], path: String) throws(ScenarioLoadError) -> Scenario {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             let (line, column, sourceLine) = firstInvalidUTF8(in: bytes)
             throw ScenarioLoadError(problems: [ScenarioProblem(

@@ -184,6 +184,8 @@ final class EndpointRules: Sendable, Equatable {
         let checks: [ParameterRule]
         /// The names this form accepts (a look-up here copies no ``ParameterSpec``).
         let acceptedNames: Set<String>
+        /// The same names sorted and joined with commas, for diagnoses (built once, not per error).
+        let acceptedNamesText: String
         /// What validation starts from: the model's id and every default. It has room for every
         /// parameter, so a request's own values never make the copy grow.
         let startingValues: [String: ValidatedValue]
@@ -209,7 +211,8 @@ final class EndpointRules: Sendable, Equatable {
                 for check in checks where check.name != "model" {
                     if let defaultValue = check.spec.defaultValue { values[check.name] = ValidatedValue(defaultValue) }
                 }
-                return FormRules(checks: checks, acceptedNames: Set(checks.map(\.name)), startingValues: values)
+                let names = Set(checks.map(\.name))
+                return FormRules(checks: checks, acceptedNames: names, acceptedNamesText: names.sorted().joined(separator: ", "), startingValues: values)
             }
             json = rules(for: .json)
             multipart = rules(for: .multipart)

@@ -224,8 +224,7 @@ public struct RequestValidator: Sendable {
         let form = rules.form(parameters.form)
         let name = error.param.map { String($0.prefix { $0 != "[" && $0 != "." }) }
         if error.code == "unknown_parameter" || (error.param != nil && name.map { !form.acceptedNames.contains($0) } == true) {
-            let accepted = form.acceptedNames.sorted().joined(separator: ", ")
-            explained.diagnosis = "\(model.id) on \(path) takes: \(accepted)."
+            explained.diagnosis = "\(model.id) on \(path) takes: \(form.acceptedNamesText)."
         } else if let name, let spec = rules.specs[name] {
             explained.diagnosis = "For \(model.id) on \(path), '\(name)' is \(Self.describe(spec))."
         }

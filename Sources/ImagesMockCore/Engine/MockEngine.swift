@@ -94,6 +94,8 @@ public final class MockEngine: Sendable {
         let behaviour = self.behaviour
         var decision = decide(request, upload: upload, behaviour: behaviour, requestID: requestID)
         var plan = decision.plan
+        // A rule's own headers go last, through the same path as the rate-limit headers.
+        for field in plan.scriptedHeaders { decision.extraHeaders.set(field.name, field.value) }
         let requestHeaders = request.headers
         let organization = behaviour.organization
         let streamFault = plan.fault == .streamError
@@ -102,7 +104,6 @@ public final class MockEngine: Sendable {
         if let pending = plan.pendingRender {
             let delay = plan.delay
             let extra = decision.extraHeaders
-            let scripted = plan.scriptedHeaders
             // A stream's latency is spread over its events (the adapter then sends the headers at once).
             plan.pendingRender = PendingRender { [self] in
                 var response = pending.run()
@@ -112,7 +113,6 @@ public final class MockEngine: Sendable {
                 }
                 addCommonHeaders(to: &response, requestID: requestID, requestHeaders: requestHeaders, organization: organization, processing: ContinuousClock.now - started + delay)
                 for field in extra { response.headers.set(field.name, field.value) }
-                for field in scripted { response.headers.set(field.name, field.value) }
                 return response
             }
         } else if plan.response.chunks != nil {
@@ -121,13 +121,11 @@ public final class MockEngine: Sendable {
             plan.delay = .zero
             addCommonHeaders(to: &plan.response, requestID: requestID, requestHeaders: requestHeaders, organization: organization, processing: ContinuousClock.now - started)
             for field in decision.extraHeaders { plan.response.headers.set(field.name, field.value) }
-            for field in plan.scriptedHeaders { plan.response.headers.set(field.name, field.value) }
         } else if plan.response.isBareNotFound {
             plan.response.headers.set("x-content-type-options", "nosniff")
         } else {
             addCommonHeaders(to: &plan.response, requestID: requestID, requestHeaders: requestHeaders, organization: organization, processing: ContinuousClock.now - started + plan.delay)
             for field in decision.extraHeaders { plan.response.headers.set(field.name, field.value) }
-            for field in plan.scriptedHeaders { plan.response.headers.set(field.name, field.value) }
         }
         if var entry = decision.journalEntry.take() {
             entry.status = plan.pendingRender == nil ? plan.response.status : 200

@@ -80,8 +80,12 @@ public final class ImagesMockServer: Sendable {
         }
         guard proceed else { return }
         core.shuttingDown.store(true, ordering: .sequentiallyConsistent)
+        // The listening socket stops taking connections now (new clients are refused), but its
+        // descriptor stays open until the daemon has stopped: each polling thread removes it from
+        // its epoll set on its next turn, and libmicrohttpd aborts the process when that removal
+        // fails because the descriptor was already closed ("Failed to remove listen FD").
         let listener = MHD_quiesce_daemon(daemon.pointer)
-        if listener >= 0 { close(listener) }
+        if listener >= 0 { shutdown(listener, Int32(SHUT_RDWR)) }
 
         let clock = ContinuousClock()
         let drainDeadline = clock.now + core.configuration.drainTimeout
@@ -103,6 +107,7 @@ public final class ImagesMockServer: Sendable {
         usleep(10_000)
         core.stopTimers()
         MHD_stop_daemon(daemon.pointer)
+        if listener >= 0 { close(listener) }
         Unmanaged.passUnretained(core).release()
         lifecycle.withLock { $0 = .stopped }
     }

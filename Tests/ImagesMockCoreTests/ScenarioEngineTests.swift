@@ -107,6 +107,23 @@ struct ScenarioEngineTests {
         #expect(entry.parameters.map(\.name) == ["model", "prompt", "quality"])
     }
 
+    @Test func theJournalKeepsParametersWithTheirJSONTypesAndBounded() throws {
+        let engine = MockEngine(configuration: MockConfiguration(), scenario: Scenario())
+        let longPrompt = String(repeating: "é", count: 400)
+        let manyValues = (0..<200).map(String.init).joined(separator: ",")
+        _ = engine.respond(to: generation(#"{"model":"gpt-image-1","prompt":"\#(longPrompt)","n":2,"stream":false,"user":null,"metadata":{"a":[1,"b"]},"tags":[\#(manyValues)]}"#))
+        let entry = try #require(engine.journal.entries().last)
+        let kept = Dictionary(uniqueKeysWithValues: entry.parameters.map { ($0.name, $0.value) })
+        #expect(kept["n"] == .number(JSONNumber(2)))
+        #expect(kept["stream"] == .bool(false))
+        #expect(kept["user"] == .null)
+        #expect(kept["metadata"] == .object(JSONObject([("a", .array([.number(JSONNumber(1)), .string("b")]))])))
+        #expect(kept["prompt"] == .string(String(repeating: "é", count: 300) + "…"))
+        // Past 64 values a structure is kept as its text, cut like any long text.
+        guard case .string(let tags)? = kept["tags"] else { Issue.record("tags kept as \(String(describing: kept["tags"]))"); return }
+        #expect(tags.hasPrefix("[0,1,2,") && tags.hasSuffix("…") && tags.count == 301)
+    }
+
     @Test func requestsPerMinuteGiveTheContractual429() throws {
         let clock = ManualClock()
         let scenario = Scenario(organization: "org-test", rateLimits: RateLimitSpec(requestsPerMinute: 5))

@@ -363,11 +363,10 @@ public final class MockEngine: Sendable {
                 for file in files {
                     entry.files.append(JournalEntry.FileSummary(field: file.fieldName, filename: file.filename, contentType: file.contentType, bytes: file.byteCount))
                 }
+            } else if case .json(let value) = item.value {
+                entry.parameters.append((item.name, JournalEntry.journalValue(value, text: texts[item.name] ?? "")))
             } else {
-                let text = texts[item.name] ?? ""
-                // Counting characters walks the text; its byte count bounds it from above for free.
-                let tooLong = text.utf8.count > JournalEntry.maximumValueLength && text.count > JournalEntry.maximumValueLength
-                entry.parameters.append((item.name, tooLong ? String(text.prefix(JournalEntry.maximumValueLength)) + "…" : text))
+                entry.parameters.append((item.name, .string(JournalEntry.cut(texts[item.name] ?? ""))))
             }
         }
     }

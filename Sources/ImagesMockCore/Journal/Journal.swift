@@ -26,8 +26,10 @@ public struct JournalEntry: Sendable {
     /// For an unmatched request: the rule that came nearest and what differed (its words are built
     /// when the entry is rendered, not while the request is answered).
     public var nearMiss: RuleMatcher.Miss?
-    /// Parameters as text, in arrival order; long values are cut.
-    public var parameters: [(name: String, value: String)]
+    /// Parameters as parsed, in arrival order: a JSON body's values with their JSON types, a
+    /// multipart field's text. Bounded (``journalValue(_:text:)``), so a huge value cannot make the
+    /// ring hold megabytes per entry.
+    public var parameters: [(name: String, value: JSONValue)]
     public var files: [FileSummary]
     public var maskedKey: String?
     public var latencyMilliseconds: Int
@@ -51,6 +53,48 @@ public struct JournalEntry: Sendable {
     }
 
     static let maximumValueLength = 300
+    /// Values (array elements, object members, scalars) a structured parameter may keep before it
+    /// is recorded as its cut text instead.
+    static let maximumValueNodes = 64
+
+    /// `text` cut at ``maximumValueLength`` characters, with an ellipsis when cut.
+    static func cut(_ text: String) -> String {
+        // Counting characters walks the text; its byte count bounds it from above for free.
+        guard text.utf8.count > maximumValueLength, text.count > maximumValueLength else { return text }
+        return String(text.prefix(maximumValueLength)) + "…"
+    }
+
+    /// A parameter's value as the journal keeps it: with its JSON type, long strings cut; a value
+    /// with more than ``maximumValueNodes`` values inside becomes `text` (its matcher text), cut.
+    static func journalValue(_ value: JSONValue, text: @autoclosure () -> String) -> JSONValue {
+        var budget = maximumValueNodes
+        return bounded(value, budget: &budget) ?? .string(cut(text()))
+    }
+
+    private static func bounded(_ value: JSONValue, budget: inout Int) -> JSONValue? {
+        budget -= 1
+        guard budget >= 0 else { return nil }
+        switch value {
+        case .null, .bool, .number: return value
+        case .string(let text): return .string(cut(text))
+        case .verbatimString(let bytes): return .string(cut(String(decoding: bytes, as: UTF8.self)))
+        case .array(let elements):
+            var kept: [JSONValue] = []
+            kept.reserveCapacity(elements.count)
+            for element in elements {
+                guard let element = bounded(element, budget: &budget) else { return nil }
+                kept.append(element)
+            }
+            return .array(kept)
+        case .object(let object):
+            var kept: [(key: String, value: JSONValue)] = []
+            for member in object.members {
+                guard let member = bounded(member.value, budget: &budget).map({ (cut(member.key), $0) }) else { return nil }
+                kept.append(member)
+            }
+            return .object(JSONObject(kept))
+        }
+    }
 
     /// The entry as the admin API shows it.
     public var json: JSONValue {
@@ -72,7 +116,7 @@ public struct JournalEntry: Sendable {
                 ("differences", .array(nearMiss.differences.map(JSONValue.string))),
             ]))))
         }
-        members.append(("parameters", .object(JSONObject(parameters.map { ($0.name, JSONValue.string($0.value)) }))))
+        members.append(("parameters", .object(JSONObject(parameters.map { ($0.name, $0.value) }))))
         members.append(("files", .array(files.map { file in
             .object(JSONObject([
                 ("field", .string(file.field)),

@@ -359,3 +359,20 @@ def test_many_rules_are_checked_in_linear_time(tmp_path):
     result = subprocess.run([str(binary_path()), "validate", str(path)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert "rule name 'r7' is already used by rule 8" in result.stdout + result.stderr
+
+
+def test_journal_keeps_parameters_as_parsed(mock):
+    """Design: the journal holds *parsed* parameters: JSON values keep their types, form fields
+    are the text they were sent as; files are summarised, never kept."""
+    from support import png_bytes
+    assert generate(mock.base_url, "typed", n=2, partial_images=None, background="auto").status_code == 200
+    entry = journal(mock.base_url)[-1]
+    assert entry["parameters"] == {"model": "gpt-image-1.5", "prompt": "typed", "quality": "low", "n": 2,
+                                   "partial_images": None, "background": "auto"}
+    resp = requests.post(f"{mock.base_url}/v1/images/edits", headers=AUTH, timeout=TIMEOUT,
+                         data={"model": "gpt-image-1", "prompt": "form", "n": "2"},
+                         files={"image": ("a.png", png_bytes(64, 64), "image/png")})
+    assert resp.status_code == 200, resp.content[:300]
+    entry = journal(mock.base_url)[-1]
+    assert entry["parameters"] == {"model": "gpt-image-1", "prompt": "form", "n": "2"}
+    assert [(f["field"], f["format"], f["width"]) for f in entry["files"]] == [("image", "png", 64)]

@@ -507,32 +507,62 @@ public final class MockEngine: Sendable {
     func answer(_ request: ValidatedImageRequest, origin: HTTPRequest, behaviour: Behaviour) -> Answer {
         let inputs = request.images("image") + request.images("images")
         let output = responses.resolve(request, firstInput: inputs.first?.info)
-        let created = Int(clock.now())
         // Variations have no prompt: the placeholder names what it varies.
         let caption = request.prompt ?? "Variation of \(inputs.first?.file.filename ?? "the uploaded image")"
         let keys = (0..<request.imageCount).map { index in
-            ImageVariantKey(
+            ImageVariant.variant(ImageVariantKey(
                 placeholder: PlaceholderRequest(
                     prompt: caption, width: output.size.width, height: output.size.height, index: index,
                     seed: behaviour.scenario.seed ?? configuration.seed ?? 0, transparentBackground: output.background == "transparent"),
-                format: output.outputFormat, compression: output.compression)
+                format: output.outputFormat, compression: output.compression))
         }
+        return answer(request, inputs: inputs, output: output, variants: keys, origin: origin, behaviour: behaviour)
+    }
+
+    /// An image of an answer: encoded already, or a variant the image cache has or makes.
+    enum ImageVariant: Sendable {
+        case ready(EncodedImage)
+        case variant(ImageVariantKey)
+    }
+
+    /// The answer carrying `variants`: at once when every one is encoded or cached, else once the
+    /// missing ones are rendered (off the polling thread, see ``PendingRender``).
+    func answer(
+        _ request: ValidatedImageRequest, inputs: [AcceptedImage], output: ImagesResponseBuilder.ResolvedOutput, variants: [ImageVariant],
+        origin: HTTPRequest, behaviour: Behaviour
+    ) -> Answer {
+        let created = Int(clock.now())
         // Ids are chosen now so the journal can name the images even when they are rendered later.
-        let ids = newImageIDs(keys.count)
-        let names = zip(ids, keys).map { "\($0).\($1.format.rawValue)" }
-        let cached = keys.compactMap(imageCache.cachedImage(for:))
-        if cached.count == keys.count {
+        let ids = newImageIDs(variants.count)
+        let names = zip(ids, variants).map { id, variant in
+            switch variant {
+            case .ready(let image): "\(id).\(image.format.rawValue)"
+            case .variant(let key): "\(id).\(key.format.rawValue)"
+            }
+        }
+        let cached = variants.compactMap { variant -> EncodedImage? in
+            switch variant {
+            case .ready(let image): image
+            case .variant(let key): imageCache.cachedImage(for: key)
+            }
+        }
+        if cached.count == variants.count {
             return .ready(successResponse(request, inputs: inputs, output: output, images: cached, ids: ids, created: created, origin: origin, behaviour: behaviour), names)
         }
         return .rendering(PendingRender { [self] in
             do throws(ImageCodecError) {
                 var images: [EncodedImage] = []
-                for key in keys { images.append(try imageCache.image(for: key)) }
+                for variant in variants {
+                    switch variant {
+                    case .ready(let image): images.append(image)
+                    case .variant(let key): images.append(try imageCache.image(for: key))
+                    }
+                }
                 return successResponse(request, inputs: inputs, output: output, images: images, ids: ids, created: created, origin: origin, behaviour: behaviour)
             } catch {
                 return APIError(
                     status: 500, message: "The server had an error while processing your request. Sorry about that!", type: "server_error",
-                    diagnosis: "images-mock could not encode the placeholder image: \(error.message)"
+                    diagnosis: "images-mock could not encode the image: \(error.message)"
                 ).response(style: behaviour.errorStyle)
             }
         }, names)

@@ -98,16 +98,25 @@ extension MockEngine {
             RequestParameters(json: JSONObject([("model", "gpt-image-1.5"), ("prompt", "image")])), endpoint: .generations)
     }
 
-    /// Canned files instead of placeholders: cycled when `n` is larger than the list.
+    /// Canned files instead of placeholders, cycled when `n` is larger than the list. A file that
+    /// already has the requested size, format and background goes out byte for byte; any other is
+    /// fitted to them (design §1), once per variant, through the image cache. `auto` sizes follow
+    /// the first input image for edits, else the first file's shape.
     private func cannedAnswer(_ request: ValidatedImageRequest, images: [CannedImage], origin: HTTPRequest, behaviour: Behaviour) -> Answer {
         guard let first = images.first else { return .ready(HTTPResponse(status: 500), []) }
-        var output = responses.resolve(request)
-        output.size = ImageSize(width: first.info.width, height: first.info.height)
-        output.outputFormat = first.image.format
-        let chosen = (0..<request.imageCount).map { images[$0 % images.count].image }
-        let ids = newImageIDs(chosen.count)
-        let response = successResponse(request, inputs: request.images("image") + request.images("images"), output: output, images: chosen, ids: ids,
-                                       created: Int(clock.now()), origin: origin, behaviour: behaviour)
-        return .ready(response, zip(ids, chosen).map { "\($0).\($1.format.rawValue)" })
+        let inputs = request.images("image") + request.images("images")
+        let output = responses.resolve(request, firstInput: inputs.first?.info ?? first.info)
+        let transparent = output.background == "transparent"
+        let chosen = (0..<request.imageCount).map { images[$0 % images.count] }
+        let variants: [ImageVariant] = chosen.map { canned in
+            if canned.info.width == output.size.width && canned.info.height == output.size.height
+                && canned.info.format == output.outputFormat && canned.info.hasAlpha == transparent {
+                return .ready(canned.image)
+            }
+            return .variant(ImageVariantKey(
+                source: .canned(canned.picture, width: output.size.width, height: output.size.height, transparentBackground: transparent),
+                format: output.outputFormat, compression: output.compression))
+        }
+        return answer(request, inputs: inputs, output: output, variants: variants, origin: origin, behaviour: behaviour)
     }
 }

@@ -20,17 +20,36 @@ public struct EncodedImage: Sendable {
     }
 }
 
-/// One encoded variant of a placeholder.
+/// What an encoded variant shows: a placeholder, or a scenario's canned file fitted to a size.
+public enum ImageVariantSource: Hashable, Sendable {
+    case placeholder(PlaceholderRequest)
+    /// The file scaled to cover `width`×`height` (centred, cropped to the aspect ratio), keeping
+    /// its transparency when `transparentBackground`, else laid on white.
+    case canned(CannedImage.Picture, width: Int, height: Int, transparentBackground: Bool)
+
+    var transparentBackground: Bool {
+        switch self {
+        case .placeholder(let request): request.transparentBackground
+        case .canned(_, _, _, let transparent): transparent
+        }
+    }
+}
+
+/// One encoded variant of a placeholder or of a canned file.
 public struct ImageVariantKey: Hashable, Sendable {
-    public var placeholder: PlaceholderRequest
+    public var source: ImageVariantSource
     public var format: ImageFormat
     /// 0...100: JPEG/WebP quality (`output_compression`); 100 by default. PNG ignores it.
     public var compression: Int
 
-    public init(placeholder: PlaceholderRequest, format: ImageFormat, compression: Int = 100) {
-        self.placeholder = placeholder
+    public init(source: ImageVariantSource, format: ImageFormat, compression: Int = 100) {
+        self.source = source
         self.format = format
         self.compression = compression
+    }
+
+    public init(placeholder: PlaceholderRequest, format: ImageFormat, compression: Int = 100) {
+        self.init(source: .placeholder(placeholder), format: format, compression: compression)
     }
 
     /// Keys that encode to the same bytes compare equal: compression clamped to 0...100, and
@@ -59,7 +78,8 @@ public struct ImageCacheStatistics: Sendable, Equatable {
     }
 }
 
-/// Thread-safe (use `Synchronization.Mutex`), byte-bounded LRU of encoded placeholder images; renders and encodes on a miss.
+/// Thread-safe (use `Synchronization.Mutex`), byte-bounded LRU of encoded images (placeholders and
+/// fitted canned files); renders and encodes on a miss.
 ///
 /// Rendering and encoding happen outside the lock, so a slow WebP encode never blocks hits on
 /// other keys; two threads missing the same key at once may both render it (the first result
@@ -94,13 +114,20 @@ public final class ImageCache: Sendable {
         state.withLock { $0.statistics }
     }
 
-    /// Renders and encodes one placeholder variant, without caching.
+    /// Renders (or decodes and fits) and encodes one variant, without caching.
     public static func make(_ key: ImageVariantKey) throws(ImageCodecError) -> EncodedImage {
         let key = key.normalized
-        let image = PlaceholderRenderer.render(key.placeholder)
+        let image: RGBAImage
+        switch key.source {
+        case .placeholder(let request):
+            image = PlaceholderRenderer.render(request)
+        case .canned(let picture, let width, let height, let transparent):
+            let fitted = ImageResampler.cover(try ImageDecoder.decode(picture.bytes).image, width: width, height: height)
+            image = transparent ? fitted : ImageResampler.flattenedOnWhite(fitted)
+        }
         let bytes = try ImageEncoder.encode(
             image, as: key.format, quality: key.compression,
-            preserveAlpha: key.placeholder.transparentBackground
+            preserveAlpha: key.source.transparentBackground
         )
         return EncodedImage(bytes: bytes, format: key.format, width: image.width, height: image.height)
     }

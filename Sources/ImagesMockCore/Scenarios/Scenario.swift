@@ -123,17 +123,34 @@ public enum ImageSource: Sendable {
     case canned([CannedImage])
 }
 
-/// An image file of the scenario, read and encoded at load time.
+/// An image file of the scenario, read and inspected at load time. Answers carry it as it is when
+/// it already has the requested size, format and background, and otherwise a copy fitted to them
+/// (design §1: every image is in the requested format and exact size), made once per variant.
 public struct CannedImage: Sendable {
     /// The path as written in the scenario (relative to its folder).
     public var path: String
+    /// The file's own bytes.
     public var image: EncodedImage
     public var info: ImageInfo
+    /// The file's bytes as the image cache names them: by identity, so the same file read by one
+    /// load shares its variants and a reload (whose file may have changed) gets new ones.
+    public let picture: Picture
 
     public init(path: String, image: EncodedImage, info: ImageInfo) {
         self.path = path
         self.image = image
         self.info = info
+        self.picture = Picture(bytes: image.bytes)
+    }
+
+    /// A canned file's bytes, compared by identity (hashing megabytes per look-up would not do).
+    public final class Picture: Sendable, Hashable {
+        public let bytes: [UInt8]
+
+        init(bytes: [UInt8]) { self.bytes = bytes }
+
+        public static func == (lhs: Picture, rhs: Picture) -> Bool { lhs === rhs }
+        public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ImagesMockCodecs
 import Yams
 
 extension ScenarioReader {
@@ -10,7 +11,7 @@ extension ScenarioReader {
         URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL
     }
 
-    /// Reads, inspects and encodes a canned image once. Paths are relative to the scenario's
+    /// Reads and inspects a canned image once. Paths are relative to the scenario's
     /// folder and may not leave it, neither with `..` nor through a symbolic link.
     mutating func cannedImage(_ written: String, at node: Node) -> CannedImage? {
         guard !written.hasPrefix("/") else {
@@ -37,8 +38,9 @@ extension ScenarioReader {
             log.report("image path '\(written)' is a folder, not an image file", at: node)
             return nil
         }
-        if let cached = imageCache[resolved.path] {
-            return CannedImage(path: written, image: cached.image, info: cached.info)
+        if var cached = imageCache[resolved.path] {
+            cached.path = written
+            return cached
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: resolved.path)[.size] as? Int) ?? 0
         guard size <= Self.maximumImageBytes else {
@@ -57,9 +59,18 @@ extension ScenarioReader {
             log.report("image file '\(written)' cannot be served: \(error.description)", at: node)
             return nil
         }
-        let image = EncodedImage(bytes: bytes, format: info.format, width: info.width, height: info.height)
-        imageCache[resolved.path] = (image, info)
-        return CannedImage(path: written, image: image, info: info)
+        // Answers may need the file fitted to another size or format, so its pixels must decode,
+        // not only its header: better refused here than a 500 on the first request.
+        do {
+            _ = try ImageDecoder.decode(bytes)
+        } catch {
+            log.report("image file '\(written)' cannot be decoded: \(error.message)", at: node)
+            return nil
+        }
+        let canned = CannedImage(
+            path: written, image: EncodedImage(bytes: bytes, format: info.format, width: info.width, height: info.height), info: info)
+        imageCache[resolved.path] = canned
+        return canned
     }
 
     static func isInside(_ path: String, folder: String) -> Bool {

@@ -80,7 +80,7 @@ struct ScenarioReader {
     let path: String
     let text: String
     /// Canned images by resolved path, so a file named twice is read and encoded once.
-    var imageCache: [String: (image: EncodedImage, info: ImageInfo)] = [:]
+    var imageCache: [String: CannedImage] = [:]
     /// Values the file's JSON bodies may still expand to. YAML aliases let a few hundred bytes
     /// name billions of values ("billion laughs"); past this the body is refused, not built.
     var jsonValuesLeft = 1_000_000

@@ -376,3 +376,36 @@ def test_journal_keeps_parameters_as_parsed(mock):
     entry = journal(mock.base_url)[-1]
     assert entry["parameters"] == {"model": "gpt-image-1", "prompt": "form", "n": "2"}
     assert [(f["field"], f["format"], f["width"]) for f in entry["files"]] == [("image", "png", 64)]
+
+
+def test_canned_images_come_back_in_the_requested_size_format_and_background(mock_factory):
+    """Design §1: every image is in the requested format and exact size, canned files included.
+    The repository's fox is a 256x256 RGB PNG."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    from mock_process import REPO_ROOT
+    fox = (REPO_ROOT / "scenarios" / "images" / "fox.png").read_bytes()
+    server = mock_factory("--scenario", str(REPO_ROOT / "scenarios" / "canned-images.yaml"))
+    client = OpenAI(api_key=KEY, base_url=server.base_url + "/v1", max_retries=0)
+
+    result = client.images.generate(model="gpt-image-1", prompt="a fox", size="1024x1536", output_format="webp",
+                                    quality="low", n=2)
+    assert (result.size, result.output_format, result.background) == ("1024x1536", "webp", "opaque")
+    for item in result.data:
+        image = Image.open(io.BytesIO(base64.b64decode(item.b64_json)))
+        assert (image.format, image.size, image.mode) == ("WEBP", (1024, 1536), "RGB")
+    result = client.images.generate(model="gpt-image-1", prompt="a fox", size="1536x1024", background="transparent",
+                                    quality="low")
+    image = Image.open(io.BytesIO(base64.b64decode(result.data[0].b64_json)))
+    assert (image.format, image.size, image.mode) == ("PNG", (1536, 1024), "RGBA")
+
+    result = client.images.generate(model="dall-e-2", prompt="a fox", size="512x512", response_format="b64_json")
+    image = Image.open(io.BytesIO(base64.b64decode(result.data[0].b64_json)))
+    assert (image.format, image.size) == ("PNG", (512, 512))
+
+    # Already the requested size, format and background: the file itself, byte for byte.
+    result = client.images.generate(model="dall-e-2", prompt="a fox", size="256x256", response_format="b64_json")
+    assert base64.b64decode(result.data[0].b64_json) == fox

@@ -271,6 +271,18 @@ struct EditsVariationsTests {
         #expect(try error(edit(#"{"model":"gpt-image-2","prompt":"x","images":null}"#)).message == "Invalid type for 'images': expected an array, but got null instead.")
         #expect(try error(edit(#"{"model":"gpt-image-2","prompt":"x"}"#)).message == "Missing required parameter: 'images'.")
 
+        // JSON edits are GPT-only: without a model they need `images` like any GPT edit (once
+        // they got dall-e-2 and a 200 with no image at all), and dall-e-2 is not among the models.
+        #expect(try error(edit(#"{"prompt":"x"}"#)).message == "Missing required parameter: 'images'.")
+        #expect(try error(edit(#"{"prompt":"x","image":"x"}"#)).message == "Unknown parameter: 'image'. For application/json on /v1/images/edits, use 'images' (array).")
+        #expect(edit(#"{"prompt":"x","images":[{"file_id":"file-abc"}]}"#).status == 200)
+        let dalle = edit(#"{"model":"dall-e-2","prompt":"x"}"#)
+        #expect(try error(dalle).code == "invalid_value" && error(dalle).param == "model")
+        #expect(try error(dalle).message?.hasPrefix("Invalid value: 'dall-e-2'. Supported values are: 'gpt-image-1', ") == true)
+        // 'dall-e' appears once: the value sent, not among the supported models.
+        #expect(try error(dalle).message?.components(separatedBy: "dall-e").count == 2)
+        #expect(dalle.headers["x-images-mock-diagnosis"]?.contains("multipart/form-data only") == true)
+
         // The mask is held against the first of `images` as it is against `image` in a form.
         let smallMask = "data:image/png;base64," + Data(TestImages.png(32, 32, alpha: true)).base64EncodedString()
         let mismatch = try error(edit(#"{"model":"gpt-image-1.5","prompt":"x","images":[{"image_url":"\#(dataURL)"}],"mask":{"image_url":"\#(smallMask)"}}"#))

@@ -189,6 +189,10 @@ final class EndpointRules: Sendable, Equatable {
         /// What validation starts from: the model's id and every default. It has room for every
         /// parameter, so a request's own values never make the copy grow.
         let startingValues: [String: ValidatedValue]
+        /// Whether the model takes this body form at all on this endpoint: false when a required
+        /// input exists only in the other form and this form has no required input of its own
+        /// in its place (dall-e-2 edits: a multipart `image`, and nothing for JSON).
+        let isOffered: Bool
     }
 
     /// The arrangement itself, built once.
@@ -212,7 +216,10 @@ final class EndpointRules: Sendable, Equatable {
                     if let defaultValue = check.spec.defaultValue { values[check.name] = ValidatedValue(defaultValue) }
                 }
                 let names = Set(checks.map(\.name))
-                return FormRules(checks: checks, acceptedNames: names, acceptedNamesText: names.sorted().joined(separator: ", "), startingValues: values)
+                let missesARequiredInput = checkOrder.contains { $0.required && !$0.spec.accepts(form: form) }
+                let hasItsOwnInput = checks.contains { $0.required && $0.spec.forms != nil }
+                return FormRules(checks: checks, acceptedNames: names, acceptedNamesText: names.sorted().joined(separator: ", "), startingValues: values,
+                                 isOffered: !missesARequiredInput || hasItsOwnInput)
             }
             json = rules(for: .json)
             multipart = rules(for: .multipart)

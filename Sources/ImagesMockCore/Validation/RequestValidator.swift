@@ -183,6 +183,9 @@ public struct RequestValidator: Sendable {
             throw modelNotForEndpoint(model, endpoint: endpoint)
         }
         let form = rules.form(parameters.form)
+        guard form.isOffered else {
+            throw modelNotForForm(model, form: parameters.form, endpoint: endpoint)
+        }
 
         for entry in parameters.entries where entry.name != "model" && !form.acceptedNames.contains(entry.name) {
             throw unknownParameter(entry.name, value: entry.value, form: parameters.form, endpoint: endpoint, specs: rules.specs)
@@ -295,6 +298,8 @@ public struct RequestValidator: Sendable {
             gptModel.isAvailable(asOf: context.asOf), let gpt = gptModel.rules[endpoint],
             let legacy = catalog.model(catalog.defaultModel)?.rules[endpoint]
         else { return catalog.defaultModel }
+        // A body form only the GPT models take (a JSON edit) needs no GPT parameter to tell.
+        if !legacy.form(parameters.form).isOffered && gpt.form(parameters.form).isOffered { return gptID }
         let legacyNames = legacy.form(parameters.form).acceptedNames
         let gptNames = gpt.form(parameters.form).acceptedNames
         let usesGPTParameter = parameters.entries.contains { entry in
@@ -310,6 +315,19 @@ public struct RequestValidator: Sendable {
             .map(\.id)
         var error = messages.invalidValue("model", value: model.id, supported: supported)
         error.diagnosis = "The model '\(model.id)' exists but does not support /v1/images/\(endpoint.rawValue)."
+        return error
+    }
+
+    /// A model that takes this endpoint in the other body form only (dall-e-2 with a JSON edit):
+    /// as for a model without the endpoint, the models that take this form are listed.
+    private func modelNotForForm(_ model: ModelDescriptor, form: BodyForm, endpoint: Endpoint) -> APIError {
+        let supported = context.catalog.sortedModels
+            .filter { $0.rules[endpoint]?.form(form).isOffered == true && $0.isAvailable(asOf: context.asOf) }
+            .map(\.id)
+        var error = messages.invalidValue("model", value: model.id, supported: supported)
+        let other = form == .json ? "multipart/form-data" : "JSON"
+        error.diagnosis = "'\(model.id)' takes /v1/images/\(endpoint.rawValue) as \(other) only; "
+            + (form == .json ? "send the image as a multipart file part, or use a GPT image model with 'images'." : "send a JSON body.")
         return error
     }
 

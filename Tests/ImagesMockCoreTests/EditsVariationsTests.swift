@@ -289,6 +289,25 @@ struct EditsVariationsTests {
         #expect(mismatch.message == "Invalid mask image - mask and image must have the same dimensions, got 32x32 and 64x64.")
         #expect(mismatch.param == "mask")
         #expect(edit(#"{"model":"gpt-image-1.5","prompt":"x","images":[{"image_url":"\#(dataURL)"}],"mask":{"image_url":"\#(dataURL)"}}"#).status == 200)
+
+        // A mask in a data URL meets the mask's rules as an upload does (§3.5: all masks are PNG
+        // under 4 MB): once a WebP or a 5 MB PNG mask passed here and failed as a file part.
+        func maskedEdit(_ mask: [UInt8], type: String) -> HTTPResponse {
+            let url = "data:\(type);base64," + Data(mask).base64EncodedString()
+            return edit(#"{"model":"gpt-image-1.5","prompt":"x","images":[{"image_url":"\#(dataURL)"}],"mask":{"image_url":"\#(url)"}}"#)
+        }
+        let webpMask = try ImageEncoder.encode(RGBAImage(width: 64, height: 64, pixels: [UInt8](repeating: 7, count: 64 * 64 * 4)), as: .webp, quality: 100, preserveAlpha: true)
+        let jpegMask = TestImages.jpeg(64, 64)
+        var hugeMask = TestImages.png(64, 64, alpha: true)
+        hugeMask.insert(contentsOf: [0, 0x50, 0, 0] + Array("tEXt".utf8) + [UInt8](repeating: 65, count: 0x500000) + [0, 0, 0, 0], at: 33)  // a 5 MiB text chunk
+        for (mask, type) in [(webpMask, "image/webp"), (jpegMask, "image/jpeg"), (hugeMask, "image/png")] {
+            let rejected = maskedEdit(mask, type: type)
+            #expect(try error(rejected).message == "Uploaded image must be a PNG and less than 4 MB.", "\(type)")
+            #expect(rejected.headers["x-images-mock-diagnosis"]?.contains("data URL of mask") == true, "\(type)")
+        }
+        let opaqueMask = maskedEdit(TestImages.png(64, 64, alpha: false), type: "image/png")
+        #expect(try error(opaqueMask).code == "invalid_mask_image_format")
+        #expect(opaqueMask.headers["x-images-mock-diagnosis"]?.contains("alpha channel") == true)
     }
 
     @Test func malformedBodiesNameTheirDefect() throws {

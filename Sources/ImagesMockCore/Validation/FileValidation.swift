@@ -139,7 +139,9 @@ extension RequestValidator {
         }
         if spec.requiresAlpha == true && !info.hasAlpha {
             var error = APIError(status: 400, message: "Invalid mask image format - mask image missing alpha channel", type: "image_generation_user_error", param: label, code: "invalid_mask_image_format")
-            error.diagnosis = "The \(label) is \(info.mode); its fully transparent pixels mark where to edit, so it must be a PNG with an alpha channel (RGBA or LA)."
+            error.diagnosis = label == "markup"
+                ? "The markup is \(info.mode); it is drawn over the first image, which shows through its transparent pixels, so it must be a PNG with an alpha channel (RGBA or LA). The real API's wording for markup is not documented; this is the mask's."
+                : "The \(label) is \(info.mode); its fully transparent pixels mark where to edit, so it must be a PNG with an alpha channel (RGBA or LA)."
             throw legacy(error)
         }
         return AcceptedImage(file: file, info: info)
@@ -231,7 +233,7 @@ extension RequestValidator {
         var images: [AcceptedImage] = []
         var external = 0
         for (index, item) in items.enumerated() {
-            if let image = try reference(item, label: "\(name)[\(index)]", position: index + 1, requiresAlpha: false) {
+            if let image = try reference(item, label: "\(name)[\(index)]", position: index + 1, spec: nil) {
                 images.append(image)
             } else {
                 external += 1
@@ -242,14 +244,15 @@ extension RequestValidator {
 
     func validateReference(_ value: ParameterValue, named name: String, spec: ParameterSpec) throws(APIError) -> ValidatedValue? {
         guard case .json(let json) = value else { return nil }
-        guard let image = try reference(json, label: name, position: 1, requiresAlpha: spec.requiresAlpha == true) else { return .references(1) }
+        guard let image = try reference(json, label: name, position: 1, spec: spec) else { return .references(1) }
         return .images([image])
     }
 
     /// `{"image_url": "https://..." | "data:image/png;base64,..."}` or `{"file_id": "file-..."}`.
     /// Data URLs are decoded and inspected like uploads; URLs and file ids cannot be fetched offline
-    /// and are accepted as they are.
-    private func reference(_ item: JSONValue, label: String, position: Int, requiresAlpha: Bool) throws(APIError) -> AcceptedImage? {
+    /// and are accepted as they are. A data URL for a file parameter (`mask`) meets that
+    /// parameter's rules as an upload would: format, size and alpha.
+    private func reference(_ item: JSONValue, label: String, position: Int, spec: ParameterSpec?) throws(APIError) -> AcceptedImage? {
         guard case .object(let object) = item else {
             var error = messages.invalidType(label, expected: "an object", schemaType: "object", got: item)
             if label.hasPrefix("images") { error.diagnosis = Self.jsonEditInputsHint }
@@ -290,16 +293,28 @@ extension RequestValidator {
             throw legacy(APIError(status: 400, message: "Invalid '\(label).image_url': the data URL is not valid base64.", param: "\(label).image_url", code: "invalid_value"))
         }
         let file = UploadedFile(fieldName: label, filename: nil, contentType: mimeType, bytes: Array(data))
+        if let maximum = spec?.maxBytes, file.byteCount >= maximum {
+            if spec?.formats != nil && maximum <= 4 * 1024 * 1024 {
+                throw dalleFormatError(diagnosis: "The data URL of \(label) holds \(file.byteCount) bytes; they must be under \(maximum) bytes (4 MB).")
+            }
+            throw fileTooLarge(label: label, size: "\(file.byteCount) bytes", maximum: maximum)
+        }
         let info: ImageInfo
         do {
             info = try ImageInspector.inspect(file.content)
         } catch {
+            if spec?.formats != nil { throw dalleFormatError(diagnosis: "The data URL of \(label) does not hold a valid PNG: \(error.reason).") }
             var rejection = APIError(status: 400, message: "Invalid image file or mode for image \(position), please check your image file.", type: "image_generation_user_error", param: label)
             rejection.diagnosis = "The data URL of \(label) does not hold a readable image: \(error.reason)."
             throw legacy(rejection)
         }
-        if requiresAlpha && !info.hasAlpha {
-            throw legacy(APIError(status: 400, message: "Invalid mask image format - mask image missing alpha channel", type: "image_generation_user_error", param: label, code: "invalid_mask_image_format"))
+        if let formats = spec?.formats, !formats.contains(info.format.rawValue) {
+            throw dalleFormatError(diagnosis: "The data URL of \(label) holds \(info.format.mimeType); '\(label)' takes \(formats.joined(separator: "/")) only.")
+        }
+        if spec?.requiresAlpha == true && !info.hasAlpha {
+            var error = APIError(status: 400, message: "Invalid mask image format - mask image missing alpha channel", type: "image_generation_user_error", param: label, code: "invalid_mask_image_format")
+            error.diagnosis = "The \(label) is \(info.mode); its fully transparent pixels mark where to edit, so it must be a PNG with an alpha channel (RGBA or LA)."
+            throw legacy(error)
         }
         return AcceptedImage(file: file, info: info)
     }

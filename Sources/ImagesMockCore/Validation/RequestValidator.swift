@@ -119,12 +119,13 @@ public struct ValidatedImageRequest: Sendable, Equatable {
         return []
     }
 
-    /// The identifier the answer echoes: `safety_identifier`, else the deprecated `user` when it
-    /// is a string (contract §4: "effective identifier").
+    /// The identifier the answer echoes (contract §4, "effective identifier"): a non-empty
+    /// `safety_identifier`, else the deprecated `user` when it is a non-empty string (the SDK's
+    /// type: `user` counts when `safety_identifier` is omitted, null or empty).
     public var safetyIdentifier: String? {
-        if let identifier = string("safety_identifier") { return identifier }
+        if let identifier = string("safety_identifier"), !identifier.isEmpty { return identifier }
         switch values["user"] {
-        case .string(let user)?, .json(.string(let user))?: return user
+        case .string(let user)? where !user.isEmpty, .json(.string(let user))? where !user.isEmpty: return user
         default: return nil
         }
     }

@@ -146,6 +146,14 @@ def test_user_is_echoed_as_the_safety_identifier(client):
     both = client.images.generate(model="gpt-image-1", prompt="otter", size="1024x1024", quality="low",
                                   user="u-77", safety_identifier="s-1")
     assert both.safety_identifier == "s-1"
+    # The SDK's type: `user` counts when `safety_identifier` is omitted, null or empty; an empty
+    # identifier is no identifier.
+    empty = client.images.generate(model="gpt-image-1", prompt="otter", size="1024x1024", quality="low",
+                                   user="u-77", safety_identifier="")
+    assert empty.safety_identifier == "u-77"
+    neither = client.images.generate(model="gpt-image-1", prompt="otter", size="1024x1024", quality="low", user="")
+    assert neither.safety_identifier is None
+    assert "safety_identifier" not in neither.model_dump(exclude_unset=True)
 
 
 # -- DALL·E ----------------------------------------------------------------------------------

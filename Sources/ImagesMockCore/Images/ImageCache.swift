@@ -10,6 +10,9 @@ public struct EncodedImage: Sendable {
     public let format: ImageFormat
     public let width: Int
     public let height: Int
+    /// Shared by every copy of this value: tells stores that hold many references to one image
+    /// (say, a cached placeholder handed out as many URLs) that it costs its bytes once.
+    public let identity: Identity
 
     public init(bytes: [UInt8], format: ImageFormat, width: Int, height: Int) {
         self.bytes = bytes
@@ -17,6 +20,12 @@ public struct EncodedImage: Sendable {
         self.format = format
         self.width = width
         self.height = height
+        self.identity = Identity()
+    }
+
+    /// The identity of one encoded image (compared by reference).
+    public final class Identity: Sendable {
+        init() {}
     }
 }
 

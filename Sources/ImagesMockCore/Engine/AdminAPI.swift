@@ -19,7 +19,7 @@ extension MockEngine {
         }
         if let refusal { return refusal }
         if request.method == "GET" || request.method == "HEAD", route.hasPrefix(AdminAPI.imagesPrefix) {
-            return galleryImage(String(route.dropFirst(AdminAPI.imagesPrefix.count)), head: request.method == "HEAD")
+            return galleryImage(String(route.dropFirst(AdminAPI.imagesPrefix.count)))
         }
         switch (request.method, route) {
         case ("GET", "ui"):
@@ -88,7 +88,8 @@ extension MockEngine {
     }
 
     /// An image an answer carried, from the gallery store (`<id>.<ext>`; the extension must be the image's).
-    private func galleryImage(_ file: String, head: Bool) -> HTTPResponse {
+    /// HEAD gets the same answer; libmicrohttpd leaves the body out and keeps its length.
+    private func galleryImage(_ file: String) -> HTTPResponse {
         let parts = file.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2, let image = galleryImages.image(id: String(parts[0])), image.format.rawValue == parts[1] else {
             return APIError(status: 404, message: "The image '\(file)' is not in the dashboard's gallery.",
@@ -97,7 +98,7 @@ extension MockEngine {
         }
         return HTTPResponse(status: 200, headers: HTTPHeaders([
             ("content-type", image.format.mimeType), ("cache-control", "private, max-age=3600"),
-        ]), body: head ? [] : image.bytes)
+        ]), body: image.bytes)
     }
 
     /// Beyond loopback the admin API needs its token; a configured token is always required.

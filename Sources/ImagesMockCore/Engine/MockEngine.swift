@@ -659,8 +659,9 @@ public final class MockEngine: Sendable {
             let error = APIError(status: 404, message: "The image '\(file)' does not exist or its URL has expired.", diagnosis: "Image URLs live \(Int(behaviour.imageURLLifetimeSeconds)) s (--image-url-ttl); past \(imageURLs.maximumBytes / (1024 * 1024)) MiB of distinct images or \(imageURLs.maximumEntries) URLs the oldest go first.")
             return error.response(style: behaviour.errorStyle)
         }
-        let body = request.method == "HEAD" ? [] : image.bytes
-        var response = HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", image.format.mimeType)]), body: body)
+        // HEAD gets the same answer: libmicrohttpd sends its headers (with the GET's
+        // Content-Length, as RFC 9110 §9.3.2 wants) and leaves the body out.
+        var response = HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", image.format.mimeType)]), body: image.bytes)
         response.headers.add("cache-control", "private, max-age=\(Int(behaviour.imageURLLifetimeSeconds))")
         return response
     }

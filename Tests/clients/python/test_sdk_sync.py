@@ -179,6 +179,24 @@ def test_dalle2_url_default_and_follow(client, mock):
     assert resp.usage is None and resp.size is None and resp.output_format is None
 
 
+def test_head_on_an_image_url_gives_the_get_length_and_no_body(client):
+    """RFC 9110 §9.3.2: HEAD answers as GET without the body; its Content-Length was 0 once.
+    Pipelined on one connection, a stray body after the HEAD would corrupt the GET after it."""
+    import http.client
+    from urllib.parse import urlsplit
+    url = urlsplit(client.images.generate(model="dall-e-2", prompt="head", size="256x256").data[0].url)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=TIMEOUT)
+    connection.request("HEAD", url.path)
+    head = connection.getresponse()
+    assert head.status == 200 and head.read() == b""
+    length = int(head.getheader("Content-Length"))
+    connection.request("GET", url.path)
+    get = connection.getresponse()
+    body = get.read()
+    assert get.status == 200 and len(body) == length > 0 and body.startswith(b"\x89PNG")
+    connection.close()
+
+
 def test_dalle2_b64(client):
     resp = client.images.generate(model="dall-e-2", prompt="hedgehog", size="512x512", response_format="b64_json")
     assert len(resp.data) == 1 and resp.data[0].url is None

@@ -59,6 +59,7 @@ public final class ImagesMockServer: Sendable {
         }
         let daemon = DaemonHandle(pointer: pointer)
         let port = Int(images_mock_bound_port(pointer))
+        engine.setListeningAddress(host: host, port: port)
         return ImagesMockServer(port: port, host: host, core: core, daemon: daemon)
     }
 

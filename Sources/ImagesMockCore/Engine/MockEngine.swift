@@ -19,6 +19,8 @@ public final class MockEngine: Sendable {
     let latency: LatencySampler
     let responses: ImagesResponseBuilder
     private let current: Mutex<Behaviour>
+    /// Where the server listens, for image URLs of a request without a Host (HTTP/1.0).
+    private let listeningBaseURL = Mutex("http://127.0.0.1")
 
     /// Versions the real API accepts in the `OpenAI-Version` request header (contract §6.1).
     static let supportedAPIVersions = ["2020-10-01", "2020-11-07"]
@@ -500,7 +502,19 @@ public final class MockEngine: Sendable {
         if let host = request.headers["host"], !host.isEmpty, host.utf8.count < 256, host.utf8.allSatisfy({ Self.hostCharacters[Int($0)] }) {
             return "http://\(host)"
         }
-        return "http://127.0.0.1"
+        return listeningBaseURL.withLock { $0 }
+    }
+
+    /// Tells the engine the address its server listens on (`http://HOST:PORT`), the base of image
+    /// URLs for requests that name no Host. A wildcard address becomes loopback.
+    public func setListeningAddress(host: String, port: Int) {
+        let reachable = switch host {
+        case "0.0.0.0", "": "127.0.0.1"
+        case "::": "::1"
+        default: host
+        }
+        let base = reachable.contains(":") ? "http://[\(reachable)]:\(port)" : "http://\(reachable):\(port)"
+        listeningBaseURL.withLock { $0 = base }
     }
 
     /// - Parameter origin: the HTTP request, whose Host is the base of returned image URLs.

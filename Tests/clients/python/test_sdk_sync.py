@@ -197,6 +197,22 @@ def test_head_on_an_image_url_gives_the_get_length_and_no_body(client):
     connection.close()
 
 
+def test_an_http10_request_without_host_gets_urls_of_the_listening_address(mock):
+    """Without a Host header the URL once named port 80; it must point at the mock itself."""
+    import socket
+    body = json.dumps({"model": "dall-e-2", "prompt": "no host", "size": "256x256"}).encode()
+    with socket.create_connection(("127.0.0.1", mock.port), timeout=TIMEOUT) as connection:
+        connection.sendall(b"POST /v1/images/generations HTTP/1.0\r\nAuthorization: Bearer " + KEY.encode()
+                           + b"\r\nContent-Type: application/json\r\nContent-Length: " + str(len(body)).encode()
+                           + b"\r\n\r\n" + body)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    url = json.loads(received.split(b"\r\n\r\n", 1)[1])["data"][0]["url"]
+    assert url.startswith(f"http://127.0.0.1:{mock.port}/v1/files/images/"), url
+    assert requests.get(url, timeout=TIMEOUT).status_code == 200
+
+
 def test_dalle2_b64(client):
     resp = client.images.generate(model="dall-e-2", prompt="hedgehog", size="512x512", response_format="b64_json")
     assert len(resp.data) == 1 and resp.data[0].url is None

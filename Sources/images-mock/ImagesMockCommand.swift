@@ -125,6 +125,8 @@ struct Serve: ParsableCommand {
     func effectiveScenario() throws(ScenarioLoadError) -> Scenario {
         var loaded: [Scenario] = []
         for path in scenario { loaded.append(try ScenarioLoader.load(path: path)) }
+        let clashes = Scenario.duplicateRuleNames(loaded, paths: scenario)
+        guard clashes.isEmpty else { throw ScenarioLoadError(problems: clashes) }
         return overrides.applied(to: loaded.isEmpty ? Scenario.builtInDefault : Scenario.merged(loaded))
     }
 

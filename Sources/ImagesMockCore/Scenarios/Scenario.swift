@@ -59,13 +59,17 @@ public struct Rule: Sendable {
     public var latency: LatencySpec?
     /// `false`: the rule answers even requests the real API would reject (design: validation first by default).
     public var validate: Bool
+    /// `false` for a rule called `rule-N` after its place, because its file gave it no name.
+    public var isNamed: Bool
 
-    public init(name: String, when: RuleCondition = RuleCondition(), action: RuleAction, latency: LatencySpec? = nil, validate: Bool = true) {
+    public init(name: String, when: RuleCondition = RuleCondition(), action: RuleAction, latency: LatencySpec? = nil, validate: Bool = true,
+                isNamed: Bool = true) {
         self.name = name
         self.when = when
         self.action = action
         self.latency = latency
         self.validate = validate
+        self.isNamed = isNamed
     }
 }
 
@@ -213,10 +217,15 @@ public struct FaultSpec: Sendable, Equatable {
 
 extension Scenario {
     /// Several scenario files as one: rules in file order, and for each setting the last file that
-    /// sets it wins.
+    /// sets it wins. A rule its file left unnamed is called `rule-N` after its place among all
+    /// the rules, so that two files' unnamed rules never share a name (and with it a sequence's
+    /// counter); named rules keep their names (``duplicateRuleNames(_:paths:)`` finds clashes).
     public static func merged(_ scenarios: [Scenario]) -> Scenario {
         guard var result = scenarios.first else { return .builtInDefault }
-        for next in scenarios.dropFirst() {
+        for var next in scenarios.dropFirst() {
+            for index in next.rules.indices where !next.rules[index].isNamed {
+                next.rules[index].name = "rule-\(result.rules.count + index + 1)"
+            }
             result.name = [result.name, next.name].compactMap { $0 }.joined(separator: " + ")
             result.asOf = next.asOf ?? result.asOf
             result.errorStyle = next.errorStyle ?? result.errorStyle
@@ -232,5 +241,24 @@ extension Scenario {
             result.rules += next.rules
         }
         return result
+    }
+
+    /// Rule names that more than one of these files uses, one problem per later use: merged,
+    /// such rules would share a sequence's counter and be told apart by nothing in the journal.
+    public static func duplicateRuleNames(_ scenarios: [Scenario], paths: [String]) -> [ScenarioProblem] {
+        var firstFile: [String: Int] = [:]
+        var problems: [ScenarioProblem] = []
+        for (fileIndex, scenario) in scenarios.enumerated() {
+            for rule in scenario.rules where rule.isNamed {
+                if let earlier = firstFile[rule.name], earlier != fileIndex {
+                    problems.append(ScenarioProblem(
+                        file: paths[fileIndex], line: 0, column: 0,
+                        message: "rule name '\(rule.name)' is already used in \(paths[earlier]); rule names must be unique across the scenario files", sourceLine: ""))
+                } else if firstFile[rule.name] == nil {
+                    firstFile[rule.name] = fileIndex
+                }
+            }
+        }
+        return problems
     }
 }

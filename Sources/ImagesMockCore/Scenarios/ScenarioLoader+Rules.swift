@@ -48,7 +48,10 @@ extension ScenarioReader {
             } else {
                 firstRuleByName[name] = index + 1
             }
-            if let rule = readRule(view, name: name) { rules.append(rule) }
+            if var rule = readRule(view, name: name) {
+                rule.isNamed = explicit
+                rules.append(rule)
+            }
         }
         return rules
     }

@@ -409,3 +409,30 @@ def test_canned_images_come_back_in_the_requested_size_format_and_background(moc
     # Already the requested size, format and background: the file itself, byte for byte.
     result = client.images.generate(model="dall-e-2", prompt="a fox", size="256x256", response_format="b64_json")
     assert base64.b64decode(result.data[0].b64_json) == fox
+
+
+def sequence_file(tmp_path, name: str, prompt: str, first_status: int, rule_name: str | None = None) -> str:
+    named = f"name: {rule_name}, " if rule_name else ""
+    steps = ", ".join(f"{{ status: {first_status + step}, body: {{ step: {step} }} }}" for step in range(3))
+    return str(write(tmp_path, name, f"version: 1\nrules:\n  - {{ {named}when: {{ prompt: {{ contains: {prompt} }} }}, "
+                                     f"sequence: [{steps}] }}\n"))
+
+
+def test_unnamed_rules_of_two_files_keep_their_own_sequences(mock_factory, tmp_path):
+    """Both files' first unnamed rule was called rule-1, so they shared one sequence counter:
+    alpha, alpha, beta answered 201, 202, 213."""
+    first = sequence_file(tmp_path, "a.yaml", "alpha", 201)
+    second = sequence_file(tmp_path, "b.yaml", "beta", 211)
+    server = mock_factory("--scenario", first, "--scenario", second)
+    statuses = [generate(server.base_url, prompt).status_code for prompt in ("alpha", "alpha", "beta", "beta")]
+    assert statuses == [201, 202, 211, 212]
+    assert [entry["rule"] for entry in journal(server.base_url)][-4:] == ["rule-1", "rule-1", "rule-2", "rule-2"]
+
+
+def test_a_rule_name_used_in_two_files_is_refused(tmp_path):
+    first = sequence_file(tmp_path, "a.yaml", "alpha", 201, rule_name="flaky")
+    second = sequence_file(tmp_path, "b.yaml", "beta", 211, rule_name="flaky")
+    result = subprocess.run([str(binary_path()), "serve", "--port", "0", "--scenario", first, "--scenario", second],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0
+    assert f"{second}: error: rule name 'flaky' is already used in {first}" in result.stderr, result.stderr

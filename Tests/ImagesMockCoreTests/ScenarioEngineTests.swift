@@ -124,6 +124,27 @@ struct ScenarioEngineTests {
         #expect(tags.hasPrefix("[0,1,2,") && tags.hasSuffix("…") && tags.count == 301)
     }
 
+    @Test func aLoadedScenarioBringsItsJournalSizeAndSeed() throws {
+        let engine = MockEngine(configuration: MockConfiguration(), scenario: Scenario())
+        let request = generation(#"{"model":"gpt-image-1.5","prompt":"x","quality":"low"}"#)
+        for _ in 0..<4 { _ = engine.respond(to: request) }
+        var seeded = Scenario()
+        seeded.journalSize = 2
+        seeded.seed = 42
+        engine.load(seeded)
+        #expect(engine.journal.capacity == 2 && engine.journal.count == 2)
+        let sequenceBefore = try #require(engine.journal.entries().last?.sequence)
+        func ids() -> [String] {
+            (0..<3).map { _ in engine.respond(to: request).response.headers["x-request-id"] ?? "" }
+        }
+        let first = ids()
+        #expect(engine.journal.entries().map(\.sequence) == [sequenceBefore + 2, sequenceBefore + 3])
+        engine.reset()
+        #expect(ids() == first)
+        engine.load(seeded)
+        #expect(ids() == first)
+    }
+
     @Test func requestsPerMinuteGiveTheContractual429() throws {
         let clock = ManualClock()
         let scenario = Scenario(organization: "org-test", rateLimits: RateLimitSpec(requestsPerMinute: 5))

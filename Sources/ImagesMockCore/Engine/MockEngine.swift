@@ -47,21 +47,35 @@ public final class MockEngine: Sendable {
 
     var behaviour: Behaviour { current.withLock { $0 } }
 
-    /// Replaces the scenario; sequences and rate buckets start afresh, the journal is kept.
+    /// Replaces the scenario; sequences and rate buckets start afresh, the journal is kept (at
+    /// the new scenario's `journal_size`). With a seed, the random draws (ids, latency, fault
+    /// chances) start again from it, as they did when the server started.
     public func load(_ scenario: Scenario) {
         let replacement = Behaviour(scenario: scenario, configuration: configuration, clock: clock)
         current.withLock { $0 = replacement }
+        journal.resize(capacity: scenario.journalSize ?? configuration.journalSize)
+        restartRandomDraws(seed: scenario.seed ?? configuration.seed)
     }
 
-    /// Clears what tests accumulate between cases.
+    /// Clears what tests accumulate between cases. Resetting the sequences also starts a seeded
+    /// scenario's random draws again, so each test case sees the same ids, latencies and fault
+    /// chances whatever ran before it.
     public func reset(journal clearJournal: Bool = true, sequences: Bool = true, buckets: Bool = true) {
         let behaviour = self.behaviour
         if clearJournal {
             journal.clear()
             galleryImages.removeAll()
         }
-        if sequences { behaviour.resetSequences() }
+        if sequences {
+            behaviour.resetSequences()
+            if let seed = behaviour.scenario.seed ?? configuration.seed { restartRandomDraws(seed: seed) }
+        }
         if buckets { behaviour.rateLimiter?.reset() }
+    }
+
+    private func restartRandomDraws(seed: UInt64?) {
+        random.reseed(seed)
+        latency.reseed(seed)
     }
 
     private var timeline: APITimeline { configuration.validation.catalog.timeline }

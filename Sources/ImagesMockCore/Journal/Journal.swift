@@ -149,12 +149,27 @@ public final class Journal: Sendable {
         var sequence = 0
     }
 
-    public let capacity: Int
     private let ring: Mutex<Ring>
 
+    /// - Parameter capacity: 0 keeps no entry (sequence numbers still count every request).
     public init(capacity: Int = 1000) {
-        self.capacity = max(1, capacity)
-        ring = Mutex(Ring(entries: Array(repeating: nil, count: max(1, capacity))))
+        ring = Mutex(Ring(entries: Array(repeating: nil, count: max(0, capacity))))
+    }
+
+    /// Entries kept at most.
+    public var capacity: Int { ring.withLock { $0.entries.count } }
+
+    /// Keeps at most `capacity` entries from now on, the newest ones when it shrinks (a scenario
+    /// loaded at run time may set its own `journal_size`). Sequence numbers go on.
+    public func resize(capacity: Int) {
+        let capacity = max(0, capacity)
+        ring.withLock { ring in
+            guard capacity != ring.entries.count else { return }
+            let kept = ring.entries.isEmpty ? [] : (max(0, ring.count - capacity)..<ring.count).map { ring.entries[(ring.next - ring.count + $0 + ring.entries.count) % ring.entries.count] }
+            ring.entries = kept + Array(repeating: nil, count: capacity - kept.count)
+            ring.count = kept.count
+            ring.next = capacity == 0 ? 0 : kept.count % capacity
+        }
     }
 
     public func record(_ entry: consuming JournalEntry) {
@@ -163,6 +178,7 @@ public final class Journal: Sendable {
         var slot: JournalEntry? = entry
         ring.withLock { ring in
             ring.sequence += 1
+            guard !ring.entries.isEmpty else { return }
             slot?.sequence = ring.sequence
             swap(&slot, &ring.entries[ring.next])
             ring.next = (ring.next + 1) % ring.entries.count
@@ -173,6 +189,7 @@ public final class Journal: Sendable {
     /// Oldest first, filtered.
     public func entries(endpoint: Endpoint? = nil, rule: String? = nil, status: Int? = nil, limit: Int? = nil) -> [JournalEntry] {
         let all: [JournalEntry] = ring.withLock { ring in
+            guard !ring.entries.isEmpty else { return [] }
             let start = (ring.next - ring.count + ring.entries.count) % ring.entries.count
             return (0..<ring.count).compactMap { ring.entries[(start + $0) % ring.entries.count] }
         }

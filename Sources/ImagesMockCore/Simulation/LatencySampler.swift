@@ -52,7 +52,17 @@ public final class LatencySampler: Sendable {
     /// - Parameter seed: `nil` seeds from the system's generator.
     public init(seed: UInt64?) {
         var system = SystemRandomNumberGenerator()
-        generator = Mutex(SeededGenerator(seed: (seed ?? system.next()) ^ 0x6C61_7465_6E63_7921))
+        generator = Mutex(SeededGenerator(seed: (seed ?? system.next()) ^ Self.seedMix))
+    }
+
+    /// Keeps the latency draws apart from the id draws of the same seed.
+    private static let seedMix: UInt64 = 0x6C61_7465_6E63_7921
+
+    /// Starts the draws again from `seed`, or from a fresh system draw when `nil`.
+    public func reseed(_ seed: UInt64?) {
+        var system = SystemRandomNumberGenerator()
+        let start = (seed ?? system.next()) ^ Self.seedMix
+        generator.withLock { $0 = SeededGenerator(seed: start) }
     }
 
     public func delay(for spec: LatencySpec, context: LatencyContext) -> Duration {

@@ -28,6 +28,13 @@ public final class RandomSource: Sendable {
 
     public func next() -> UInt64 { generator.withLock { $0.next() } }
 
+    /// Starts the sequence again from `seed`, or from a fresh system draw when `nil`.
+    public func reseed(_ seed: UInt64?) {
+        var system = SystemRandomNumberGenerator()
+        let start = seed ?? system.next()
+        generator.withLock { $0 = SeededGenerator(seed: start) }
+    }
+
     private static let hexDigits = Array("0123456789abcdef".utf8)
     private static let alphanumerics = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
 

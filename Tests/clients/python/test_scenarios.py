@@ -436,3 +436,29 @@ def test_a_rule_name_used_in_two_files_is_refused(tmp_path):
                             capture_output=True, text=True, timeout=30)
     assert result.returncode != 0
     assert f"{second}: error: rule name 'flaky' is already used in {first}" in result.stderr, result.stderr
+
+
+def test_a_posted_scenario_brings_its_journal_size_and_seed(mock_factory):
+    """journal_size and seed of a scenario posted at run time were ignored: the journal kept its
+    start-up size and ids and fault chances went on from the old random stream."""
+    server = mock_factory()
+    posted = requests.post(f"{server.base_url}/__admin/scenario", timeout=TIMEOUT, data=(
+        "version: 1\njournal_size: 2\nseed: 42\nrules:\n"
+        "  - { name: coin, when: { prompt: { contains: coin } }, fault: { kind: connection_reset, probability: 0.5 } }\n"))
+    assert posted.status_code == 200, posted.content[:300]
+
+    def run() -> list[str]:
+        outcomes = []
+        for index in range(8):
+            try:
+                resp = generate(server.base_url, "coin" if index % 2 else "plain")
+                outcomes.append(resp.headers["x-request-id"] if resp.status_code == 200 else str(resp.status_code))
+            except requests.ConnectionError:
+                outcomes.append("reset")
+        return outcomes
+
+    first = run()
+    assert len(journal(server.base_url)) == 2
+    assert requests.post(f"{server.base_url}/__admin/reset", timeout=TIMEOUT).status_code == 200
+    assert run() == first
+    assert "reset" in first and any(outcome.startswith("req_") for outcome in first), first

@@ -257,6 +257,28 @@ struct EditsVariationsTests {
         #expect(oldEdits.status == 415)
     }
 
+    @Test func theTokenBucketChargesWhatUsageReports() throws {
+        // Input-image tokens were left out: usage said 856, the bucket went down by 275.
+        let scenario = Scenario(rateLimits: RateLimitSpec(tokensPerMinute: 100_000))
+        let engine = MockEngine(configuration: MockConfiguration(seed: 1), scenario: scenario, clock: ManualClock())
+        var form = FormBody()
+        form.text("model", "gpt-image-1")
+        form.text("prompt", "a cat wearing a hat")
+        form.text("quality", "low")
+        form.file("image", TestImages.png(1024, 1024, alpha: true))
+        let response = send(form, engine: engine)
+        #expect(response.status == 200)
+        let usage = try #require(try JSONParser.parse(response.body).objectValue?["usage"]?.objectValue)
+        func integer(_ value: JSONValue?) -> Int? {
+            if case .number(let number)? = value { return number.intValue }
+            return nil
+        }
+        let total = try #require(integer(usage["total_tokens"]))
+        let imageTokens = try #require(integer(usage["input_tokens_details"]?.objectValue?["image_tokens"]))
+        #expect(imageTokens > 0)
+        #expect(response.headers["x-ratelimit-remaining-tokens"] == String(100_000 - total))
+    }
+
     @Test func jsonEditsTakeImageReferences() throws {
         let headers = HTTPHeaders([("Authorization", "Bearer k"), ("Content-Type", "application/json")])
         func edit(_ json: String) -> HTTPResponse {

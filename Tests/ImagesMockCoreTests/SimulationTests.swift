@@ -187,15 +187,20 @@ struct SimulationRateLimitTests {
         #expect(second.message?.hasPrefix("Rate limit exceeded for images per minute") == true)
     }
 
-    @Test func oversizedRequestsWaitAFullMinute() throws {
+    @Test func oversizedRequestsAreNotToBeRetried() throws {
+        // More than a whole bucket never passes: `retry-after: 60` had the SDK sleep 60 s twice
+        // before it failed; `x-should-retry: false` fails it at once.
         let limiter = RateLimiter(spec: RateLimitSpec(imagesPerMinute: 5, tokensPerMinute: 1000), clock: ManualClock())
         let images = try #require(admit(limiter, images: 8).error)
         #expect(images.message?.contains("Limit: 5/1min. Current: 8/1min.") == true)
-        #expect(images.headers["retry-after"] == "60")
-        #expect(images.headers["retry-after-ms"] == "60000")
+        #expect(images.headers["x-should-retry"] == "false")
+        #expect(images.headers["retry-after"] == nil && images.headers["retry-after-ms"] == nil)
         let tokens = try #require(admit(limiter, images: 1, tokens: 5000).error)
         #expect(tokens.message?.contains("Limit 1000, Used 0, Requested 5000. Please try again in 1m0s.") == true)
-        #expect(tokens.headers["retry-after"] == "60")
+        #expect(tokens.headers["x-should-retry"] == "false")
+        // A request that fits a full bucket is told when to come back, as before.
+        let fits = try #require(admit(limiter, images: 5, tokens: 10).allowed ? admit(limiter, images: 1).error : nil)
+        #expect(fits.headers["x-should-retry"] == nil && fits.headers["retry-after-ms"] != nil)
     }
 
     @Test func resetRefillsEveryBucket() {

@@ -366,10 +366,12 @@ public final class MockEngine: Sendable {
         return latency.delay(for: spec, context: context)
     }
 
-    /// Tokens a request costs against `tokens_per_minute`: its prompt plus its images' output tokens.
+    /// Tokens a request costs against `tokens_per_minute`: what its answer's `usage` reports in
+    /// total (prompt, input images, output images), so the bucket and the usage agree.
     private func estimatedTokens(_ request: ValidatedImageRequest) -> Int {
-        let output = responses.resolve(request)
-        return responses.usage(for: request, output: output).totalTokens
+        let inputs = request.images("image") + request.images("images")
+        let output = responses.resolve(request, firstInput: inputs.first?.info)
+        return responses.usage(for: request, output: output, inputImageTokens: ImagesResponseBuilder.inputImageTokens(inputs)).totalTokens
     }
 
     private func record(_ parameters: RequestParameters, texts: [String: String], in entry: inout JournalEntry) {

@@ -136,8 +136,14 @@ public final class RateLimiter: Sendable {
             let failingWait = waits[0]
             let rateHeaders = headers(for: buckets)
             var errorHeaders = rateHeaders
-            errorHeaders.add("retry-after", String((waitMilliseconds + 999) / 1000))
-            errorHeaders.add("retry-after-ms", String(waitMilliseconds))
+            if lacking.contains(where: { costs[$0] > limits[$0].capacity + Self.slack }) {
+                // More than a full bucket: no wait helps. A retry-after would have the SDK sleep
+                // 60 s twice before failing (its test looks hung); this fails it at once.
+                errorHeaders.add("x-should-retry", "false")
+            } else {
+                errorHeaders.add("retry-after", String((waitMilliseconds + 999) / 1000))
+                errorHeaders.add("retry-after-ms", String(waitMilliseconds))
+            }
             let error = refusal(
                 limit: limits[failing], remaining: Self.remaining(buckets.levels[failing]), cost: costs[failing],
                 failingWaitMilliseconds: failingWait, model: model, organization: organization, headers: errorHeaders)

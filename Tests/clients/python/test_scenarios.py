@@ -462,3 +462,17 @@ def test_a_posted_scenario_brings_its_journal_size_and_seed(mock_factory):
     assert requests.post(f"{server.base_url}/__admin/reset", timeout=TIMEOUT).status_code == 200
     assert run() == first
     assert "reset" in first and any(outcome.startswith("req_") for outcome in first), first
+
+
+def test_sdk_does_not_retry_a_request_no_bucket_could_ever_hold(mock_factory, tmp_path):
+    """n above images_per_minute can never pass: the 429 once said retry-after: 60 and the SDK
+    (default retries) slept two minutes before failing."""
+    path = write(tmp_path, "small.yaml", "version: 1\nrate_limits: { images_per_minute: 2 }\n")
+    server = mock_factory("--scenario", str(path))
+    client = OpenAI(api_key=KEY, base_url=server.base_url + "/v1")
+    started = time.monotonic()
+    with pytest.raises(openai.RateLimitError) as raised:
+        client.images.generate(model="gpt-image-1.5", prompt="too many", quality="low", n=3)
+    assert time.monotonic() - started < 5
+    assert raised.value.response.headers.get("x-should-retry") == "false"
+    assert len([e for e in journal(server.base_url) if e["endpoint"] == "generations"]) == 1

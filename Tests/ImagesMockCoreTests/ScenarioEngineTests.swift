@@ -145,6 +145,20 @@ struct ScenarioEngineTests {
         #expect(ids() == first)
     }
 
+    @Test func latencySimulatesGenerationNotRejections() throws {
+        var scenario = Scenario(rules: [
+            Rule(name: "slow-anyway", when: RuleCondition(prompt: .contains("scripted")), action: .respond(.error(name: "server_error")),
+                 latency: .fixed(milliseconds: 250), validate: false),
+        ])
+        scenario.latency = .fixed(milliseconds: 400)
+        let engine = MockEngine(configuration: MockConfiguration(), scenario: scenario)
+        #expect(engine.respond(to: generation(#"{"model":"gpt-image-1.5","prompt":"x","quality":"low"}"#)).delay == .milliseconds(400))
+        // The contract's 400 comes at once, as the real API's does.
+        #expect(engine.respond(to: generation(#"{"model":"gpt-image-1.5","prompt":"x","n":0}"#)).delay == .zero)
+        // A rule's own latency holds for whatever it answers, an invalid request included.
+        #expect(engine.respond(to: generation(#"{"model":"gpt-image-1.5","prompt":"scripted","n":0}"#)).delay == .milliseconds(250))
+    }
+
     @Test func requestsPerMinuteGiveTheContractual429() throws {
         let clock = ManualClock()
         let scenario = Scenario(organization: "org-test", rateLimits: RateLimitSpec(requestsPerMinute: 5))

@@ -292,12 +292,13 @@ public final class MockEngine: Sendable {
             let rule = rules[index]
             entry.rule = rule.name
             var plan = scripted(rule, verdict: verdict, input: input, request: request, behaviour: behaviour, requestID: requestID, key: key, entry: &entry)
-            plan.delay = delay(behaviour.scenario.latencyOverride ?? rule.latency ?? behaviour.defaultLatency, verdict: verdict, endpoint: endpoint)
+            let spec = rule.latency.map { behaviour.scenario.latencyOverride ?? $0 } ?? generalLatency(verdict, behaviour: behaviour)
+            plan.delay = delay(spec, verdict: verdict, endpoint: endpoint)
             return finish(plan, extra: extra)
         case .unmatched(let nearest):
             entry.nearMiss = nearest
             var plan = defaultPlan(verdict, request: request, behaviour: behaviour)
-            plan.delay = delay(behaviour.scenario.latencyOverride ?? behaviour.defaultLatency, verdict: verdict, endpoint: endpoint)
+            plan.delay = delay(generalLatency(verdict, behaviour: behaviour), verdict: verdict, endpoint: endpoint)
             return finish(plan, extra: extra)
         }
     }
@@ -353,6 +354,15 @@ public final class MockEngine: Sendable {
         }
         plan.imageNames = names
         return plan
+    }
+
+    /// The scenario's latency (or `--latency-ms`), for requests the API would work on: it
+    /// simulates generation time, and the real API rejects an invalid request at once (under
+    /// `realistic`, validation-error tests took 7–8 s each). A rule's own latency applies to
+    /// whatever the rule answers.
+    private func generalLatency(_ verdict: Result<ValidatedImageRequest, APIError>, behaviour: Behaviour) -> LatencySpec? {
+        guard case .success = verdict else { return nil }
+        return behaviour.scenario.latencyOverride ?? behaviour.defaultLatency
     }
 
     private func delay(_ spec: LatencySpec?, verdict: Result<ValidatedImageRequest, APIError>, endpoint: Endpoint) -> Duration {

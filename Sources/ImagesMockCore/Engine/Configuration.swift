@@ -1,5 +1,8 @@
 /// Everything that shapes the mock's answers, fixed for the life of an engine.
 public struct MockConfiguration: Sendable {
+    /// The organization answers name when neither the scenario nor the request names one.
+    public static let defaultOrganization = "user-imagesmock"
+
     public var validation: ValidationContext
     public var apiKeys: APIKeyPolicy
     /// Seeds placeholders and ids; `nil` makes ids random (placeholders then use seed 0).
@@ -32,7 +35,7 @@ public struct MockConfiguration: Sendable {
         seed: UInt64? = nil,
         imageURLLifetimeSeconds: Double = 3600,
         fixedLatency: Duration = .zero,
-        organization: String = "user-imagesmock",
+        organization: String = MockConfiguration.defaultOrganization,
         publicBaseURL: String? = nil,
         imageCacheBytes: Int = 256 * 1024 * 1024,
         adminToken: String? = nil,

@@ -15,7 +15,7 @@ public enum NamedErrors {
         public var apiKey: String?
         public var organization: String
 
-        public init(style: ErrorStyle, model: String? = nil, requestID: String, apiKey: String? = nil, organization: String = "org-imagesmock") {
+        public init(style: ErrorStyle, model: String? = nil, requestID: String, apiKey: String? = nil, organization: String = MockConfiguration.defaultOrganization) {
             self.style = style
             self.model = model
             self.requestID = requestID

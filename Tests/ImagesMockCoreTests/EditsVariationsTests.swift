@@ -257,6 +257,30 @@ struct EditsVariationsTests {
         #expect(oldEdits.status == 415)
     }
 
+    @Test func imagesOverPillowsPixelLimitAreRefusedUnread() throws {
+        // A 100000x100000 header in a 70-byte file passed; Pillow refuses it before reading.
+        let bomb = makePNG(width: 100_000, height: 100_000, colourType: 6)
+        var form = FormBody()
+        form.text("model", "gpt-image-1")
+        form.text("prompt", "x")
+        form.file("image", bomb)
+        let refused = send(form)
+        #expect(try error(refused).message == "Invalid image file or mode for image 1, please check your image file.")
+        #expect(try error(refused).type == "image_generation_user_error")
+        #expect(refused.headers["x-images-mock-diagnosis"]?.contains("100000x100000") == true)
+        var dalle = FormBody()
+        dalle.text("model", "dall-e-2")
+        dalle.text("prompt", "x")
+        dalle.file("image", bomb)
+        #expect(try error(send(dalle)).message == "Uploaded image must be a PNG and less than 4 MB.")
+        // Just under the limit the header passes (13,377² = 178,944,129 pixels).
+        var edge = FormBody()
+        edge.text("model", "gpt-image-1")
+        edge.text("prompt", "x")
+        edge.file("image", makePNG(width: 13_377, height: 13_377, colourType: 6))
+        #expect(send(edge).status == 200)
+    }
+
     @Test func theTokenBucketChargesWhatUsageReports() throws {
         // Input-image tokens were left out: usage said 856, the bucket went down by 275.
         let scenario = Scenario(rateLimits: RateLimitSpec(tokensPerMinute: 100_000))

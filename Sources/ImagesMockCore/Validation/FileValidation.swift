@@ -123,6 +123,7 @@ extension RequestValidator {
             rejection.diagnosis = "'\(label)' (\(file.filename ?? "no file name"), \(file.byteCount) bytes) is not a readable image: \(error.reason)."
             throw legacy(rejection)
         }
+        try checkPixelCount(info, label: label, position: position, dalleRules: spec.formats != nil)
         if let formats = spec.formats, !formats.contains(info.format.rawValue) {
             throw dalleFormatError(diagnosis: "The bytes are \(info.format.mimeType); this model takes \(formats.joined(separator: "/")) only, whatever the declared type.")
         }
@@ -145,6 +146,23 @@ extension RequestValidator {
             throw legacy(error)
         }
         return AcceptedImage(file: file, info: info)
+    }
+
+    /// Pillow, which reads the real API's uploads, refuses to open an image of more than
+    /// 178,956,970 pixels (twice its `MAX_IMAGE_PIXELS`, a decompression-bomb guard), whatever
+    /// its file size: a 100000×100000 header in a small file is refused before any pixel is read.
+    static let maximumPixelCount = 178_956_970
+
+    private func checkPixelCount(_ info: ImageInfo, label: String, position: Int, dalleRules: Bool) throws(APIError) {
+        let pixels = info.width.multipliedReportingOverflow(by: info.height)
+        guard pixels.overflow || pixels.partialValue > Self.maximumPixelCount else { return }
+        let diagnosis = "'\(label)' declares \(info.width)x\(info.height) pixels; images over \(Self.maximumPixelCount) pixels are refused unread (Pillow's decompression-bomb limit)."
+        if dalleRules { throw dalleFormatError(diagnosis: diagnosis) }
+        var rejection = APIError(
+            status: 400, message: "Invalid image file or mode for image \(position), please check your image file.",
+            type: "image_generation_user_error", param: label)
+        rejection.diagnosis = diagnosis
+        throw legacy(rejection)
     }
 
     private func fileTooLarge(label: String, size: String, maximum: Int) -> APIError {
@@ -308,6 +326,7 @@ extension RequestValidator {
             rejection.diagnosis = "The data URL of \(label) does not hold a readable image: \(error.reason)."
             throw legacy(rejection)
         }
+        try checkPixelCount(info, label: label, position: position, dalleRules: spec?.formats != nil)
         if let formats = spec?.formats, !formats.contains(info.format.rawValue) {
             throw dalleFormatError(diagnosis: "The data URL of \(label) holds \(info.format.mimeType); '\(label)' takes \(formats.joined(separator: "/")) only.")
         }

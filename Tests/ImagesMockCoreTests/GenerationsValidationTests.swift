@@ -118,6 +118,17 @@ struct GenerationsValidationTests {
         #expect(error.message == row.message)
     }
 
+    @Test func aParameterThatNeedsAnUnofferedValueSaysSo() throws {
+        // The diagnosis said to send output_format gif, which only traded this error for row 12.
+        do {
+            _ = try validate(#"{"model":"gpt-image-2","prompt":"x","frame_count":4}"#)
+            Issue.record("frame_count without gif was accepted")
+        } catch let error as APIError {
+            #expect(error.diagnosis?.contains("which is not offered") == true, "\(error.diagnosis ?? "none")")
+            #expect(error.diagnosis?.contains("leave 'frame_count' out") == true)
+        }
+    }
+
     @Test func acceptsAMinimalGPTRequestAndAppliesDefaults() throws {
         let request = try validate(#"{"model":"gpt-image-2","prompt":"otter"}"#)
         #expect(request.model.id == "gpt-image-2")

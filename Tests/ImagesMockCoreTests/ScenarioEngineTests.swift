@@ -159,6 +159,15 @@ struct ScenarioEngineTests {
         #expect(engine.respond(to: generation(#"{"model":"gpt-image-1.5","prompt":"scripted","n":0}"#)).delay == .milliseconds(250))
     }
 
+    @Test func tooDeepJSONIsNotCalledInvalid() throws {
+        let engine = MockEngine(configuration: MockConfiguration(), scenario: Scenario())
+        let deep = #"{"model":"gpt-image-1","prompt":"x","metadata":"# + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}"
+        let response = engine.respond(to: generation(deep)).response
+        #expect(response.status == 400)
+        let diagnosis = try #require(response.headers["x-images-mock-diagnosis"])
+        #expect(diagnosis.contains("deeper than 128 levels") && !diagnosis.contains("not valid JSON"), "\(diagnosis)")
+    }
+
     @Test func requestsPerMinuteGiveTheContractual429() throws {
         let clock = ManualClock()
         let scenario = Scenario(organization: "org-test", rateLimits: RateLimitSpec(requestsPerMinute: 5))

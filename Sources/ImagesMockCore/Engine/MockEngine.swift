@@ -505,7 +505,10 @@ public final class MockEngine: Sendable {
         do {
             value = try JSONParser.parse(body)
         } catch {
-            throw APIError(status: 400, message: message, diagnosis: "The body is not valid JSON: \(error.description).")
+            let nestedTooDeep = error.reason.hasPrefix("nesting deeper")
+            throw APIError(status: 400, message: message, diagnosis: nestedTooDeep
+                ? "The body nests arrays or objects deeper than \(JSONParser.maximumDepth) levels (at byte \(error.offset)); images-mock reads no deeper, and no Images API request needs to."
+                : "The body is not valid JSON: \(error.description).")
         }
         guard case .object(let object) = value else {
             throw APIError(status: 400, message: message, diagnosis: "The body is valid JSON but \(value.typeDescription), not an object; send the parameters as one JSON object.")

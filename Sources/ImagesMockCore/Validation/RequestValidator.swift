@@ -208,7 +208,7 @@ public struct RequestValidator: Sendable {
             }
         }
 
-        try checkDependencies(rules.relationChecks, values: values, provided: provided)
+        try checkDependencies(rules.relationChecks, values: values, provided: provided, specs: rules.specs)
         return ValidatedImageRequest(endpoint: endpoint, model: model, values: values, providedNames: provided)
     }
 
@@ -489,7 +489,7 @@ public struct RequestValidator: Sendable {
 
     // MARK: - Capabilities (checked last, contract §7.3)
 
-    func checkDependencies(_ relations: [ParameterRule], values: [String: ValidatedValue], provided: Set<String>) throws(APIError) {
+    func checkDependencies(_ relations: [ParameterRule], values: [String: ValidatedValue], provided: Set<String>, specs: [String: ParameterSpec]) throws(APIError) {
         func text(_ name: String) -> String? {
             if case .string(let value) = values[name] { return value }
             return nil
@@ -499,7 +499,14 @@ public struct RequestValidator: Sendable {
             guard let requires = relation.spec.requires else { continue }
             for (other, allowed) in requires.sorted(by: { $0.key < $1.key }) where !(text(other).map(allowed.contains) ?? false) {
                 var error = messages.requiresOther(name, other: other, allowed: allowed, actual: text(other))
-                error.diagnosis = "'\(name)' only works with '\(other)' set to \(allowed.map { "'\($0)'" }.joined(separator: " or ")): send that too, or leave '\(name)' out."
+                let offered = specs[other]?.values
+                if let offered, !allowed.contains(where: offered.contains) {
+                    // Sending the other value would only trade this error for an invalid value.
+                    error.diagnosis = "'\(name)' only works with '\(other)' set to \(allowed.map { "'\($0)'" }.joined(separator: " or ")), which is not offered "
+                        + "(access-gated; the accepted values are \(offered.map { "'\($0)'" }.joined(separator: ", "))): leave '\(name)' out."
+                } else {
+                    error.diagnosis = "'\(name)' only works with '\(other)' set to \(allowed.map { "'\($0)'" }.joined(separator: " or ")): send that too, or leave '\(name)' out."
+                }
                 throw error
             }
         }

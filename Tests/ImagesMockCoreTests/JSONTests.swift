@@ -107,6 +107,11 @@ struct JSONTests {
         #expect(JSONWriter.renderString(value, layout: .compact) == #"{"a":[1,true],"b":"QUJD"}"#)
     }
 
+    @Test func deleteIsEscapedAsPythonDoes() {
+        // json.dumps escapes everything outside space...tilde; DEL went out raw.
+        #expect(JSONWriter.renderString("a\u{7F}b", layout: .compact) == #""a\u007fb""#)
+    }
+
     @Test func astralCharactersBecomeSurrogatePairs() {
         #expect(JSONWriter.renderString("🦦", layout: .compact) == #""\ud83e\udda6""#)
     }

@@ -86,8 +86,9 @@ public enum JSONWriter {
             case 0x08: output.append(contentsOf: [0x5C, UInt8(ascii: "b")])
             case 0x0C: output.append(contentsOf: [0x5C, UInt8(ascii: "f")])
             case 0x00..<0x20: appendUnicodeEscape(UInt16(scalar.value), into: &output)
-            case 0x20..<0x80: output.append(UInt8(scalar.value))
+            case 0x20..<0x7F: output.append(UInt8(scalar.value))
             default:
+                // DEL (0x7F) too: Python's ensure_ascii escapes everything outside space...tilde.
                 if !asciiOnly {
                     output.append(contentsOf: String(scalar).utf8)
                 } else if scalar.value > 0xFFFF {

@@ -204,7 +204,10 @@ public enum PythonRepr {
     }
 
     private static func pythonFloat(_ number: JSONNumber) -> String {
-        guard let value = number.doubleValue, value.isFinite else { return "inf" }
+        guard let value = number.doubleValue, value.isFinite else {
+            // Python reads 1e400 as inf and -1e400 as -inf.
+            return number.lexeme.hasPrefix("-") ? "-inf" : "inf"
+        }
         if value == value.rounded(), abs(value) < 1e16 { return String(format: "%.1f", value) }
         return "\(value)"
     }

@@ -97,6 +97,15 @@ struct EditsVariationsTests {
         #expect(body.message == "Invalid file 'image': unsupported mimetype ('image/jpeg'). Supported file formats are 'image/png'.")
     }
 
+    @Test func legacyDallE2FilesWithoutContentTypeGetTheEraAText() throws {
+        // Era A knew no mimetype errors: a part without a type got the Era B text in legacy style.
+        var form = FormBody()
+        form.text("prompt", "x")
+        form.file("image", type: nil, Self.rgba)
+        let body = try error(send(form, engine: engine(style: .legacy)))
+        #expect(body.message == "Uploaded image must be a PNG and less than 4 MB.")
+    }
+
     @Test func fileWithoutContentTypeGetsMissingMimetype() throws {
         let body = try error(send(gptForm { $0.file("image", type: nil, Self.rgba) }))
         #expect(body.message == "Invalid file 'image': failed to determine mimetype. Ensure you are providing the file's mimetype as part of the 'Content-Type' header.")

@@ -89,6 +89,9 @@ extension RequestValidator {
                     status: 400, message: "Invalid file '\(label)': failed to determine mimetype. Ensure you are providing the file's mimetype as part of the 'Content-Type' header.",
                     param: label, code: "missing_file_mimetype")
                 error.diagnosis = "The file part '\(file.fieldName)' has no Content-Type header. Add 'Content-Type: image/png' (or jpeg/webp) to the part; with curl use -F '\(file.fieldName)=@file.png;type=image/png'."
+                // The legacy era had no mimetype errors: its dall-e-2 rejection covers this too,
+                // as it does a declared type that is not PNG.
+                if dalleRules && context.errorStyle == .legacy { throw dalleFormatError(diagnosis: error.diagnosis) }
                 throw legacy(error)
             }
             if !mimeTypes.contains(mediaType.essence) {

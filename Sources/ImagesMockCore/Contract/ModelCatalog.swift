@@ -297,12 +297,16 @@ public struct APITimeline: Sendable, Equatable {
     public var jsonEditsFrom: CalendarDate
     public var variationsRetiredFrom: CalendarDate
     public var bareNotFoundFrom: CalendarDate
+    /// The first day GPT answers echo `background`, `output_format`, `size` and `quality`
+    /// (contract §4: "older recordings of gpt-image-1 lack them"); `nil`: always.
+    public var echoFieldsFrom: CalendarDate?
 
     init(reading object: CatalogReader.Object) throws(ModelCatalog.LoadError) {
         modelRequiredFrom = try object.date("modelRequiredFrom")
         jsonEditsFrom = try object.date("jsonEditsFrom")
         variationsRetiredFrom = try object.date("variationsRetiredFrom")
         bareNotFoundFrom = try object.date("bareNotFoundFrom")
+        echoFieldsFrom = try object.optionalDate("echoFieldsFrom")
     }
 }
 

@@ -18,6 +18,9 @@ struct ImagesResponseBuilder: Sendable {
         var background: String
         var outputFormat: ImageFormat
         var compression: Int
+        /// Whether a GPT body carries `background`, `output_format`, `size` and `quality`: not
+        /// in an era before the API added them (contract §4).
+        var echoesSettings = true
     }
 
     /// - Parameter firstInput: for edits, `size: auto` follows the input's orientation.
@@ -111,12 +114,16 @@ struct ImagesResponseBuilder: Sendable {
         var members: [(key: String, value: JSONValue)] = [
             ("created", .number(JSONNumber(created))),
             ("data", .array(images.map { .object(JSONObject([("b64_json", .verbatimString($0.base64))])) })),
-            ("background", .string(output.background)),
-            ("output_format", .string(output.outputFormat.rawValue)),
-            ("size", .string(output.size.description)),
-            ("quality", .string(output.quality)),
-            ("usage", usage.json),
         ]
+        if output.echoesSettings {
+            members += [
+                ("background", .string(output.background)),
+                ("output_format", .string(output.outputFormat.rawValue)),
+                ("size", .string(output.size.description)),
+                ("quality", .string(output.quality)),
+            ]
+        }
+        members.append(("usage", usage.json))
         if let safetyIdentifier { members.append(("safety_identifier", .string(safetyIdentifier))) }
         let capacity = images.reduce(1024) { $0 + $1.base64.count + 64 }
         return JSONWriter.render(.object(JSONObject(members)), layout: .pretty, trailingNewline: true, capacity: capacity)

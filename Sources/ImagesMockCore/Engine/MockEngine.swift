@@ -628,6 +628,8 @@ public final class MockEngine: Sendable {
                 return streamingAnswer(request, output: output, images: images, created: created)
             }
             let usage = responses.usage(for: request, output: output, inputImageTokens: ImagesResponseBuilder.inputImageTokens(inputs))
+            var output = output
+            if let asOf = behaviour.validation.asOf, let since = timeline.echoFieldsFrom, asOf < since { output.echoesSettings = false }
             body = responses.gptBody(created: created, images: images, output: output, usage: usage, safetyIdentifier: request.safetyIdentifier)
         case .dalle:
             // Only URL answers need the base, worked out here rather than for every answer.

@@ -366,3 +366,15 @@ def test_retired_model_with_as_of(servers):
     exc = info.value
     assert (exc.code, exc.param, exc.type) == ("invalid_value", "model", "image_generation_user_error")
     assert exc.body["message"] == "The model 'dall-e-3' does not exist."
+
+
+def test_gpt_answers_before_june_2025_lack_the_echo_fields(mock_factory):
+    """Contract §4: the echo fields arrived on 2025-06-26; older recordings of gpt-image-1 lack them."""
+    for as_of, echoed in (("2025-06-25", False), ("2025-06-26", True)):
+        server = mock_factory("--as-of", as_of)
+        client = OpenAI(api_key=KEY, base_url=server.base_url + "/v1", max_retries=0)
+        raw = client.images.with_raw_response.generate(model="gpt-image-1", prompt="otter", quality="low")
+        body = json.loads(raw.text)
+        expected = ["created", "data", "background", "output_format", "size", "quality", "usage"] if echoed \
+            else ["created", "data", "usage"]
+        assert list(body) == expected, (as_of, list(body))

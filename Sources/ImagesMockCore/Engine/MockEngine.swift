@@ -731,6 +731,9 @@ public final class MockEngine: Sendable {
         response.headers.add("openai-processing-ms", String(milliseconds))
         response.headers.add("openai-version", "2020-10-01")
         response.headers.add("openai-organization", requestHeaders["openai-organization"] ?? organization)
+        // Newer accounts' answers name their project (contract §6.1); the mock has one only when
+        // the client names it, as the SDK does when configured with a project.
+        if let project = requestHeaders["openai-project"] { response.headers.add("openai-project", project) }
         response.headers.add("x-content-type-options", "nosniff")
         response.headers.add("access-control-allow-origin", "*")
     }

@@ -378,3 +378,13 @@ def test_gpt_answers_before_june_2025_lack_the_echo_fields(mock_factory):
         expected = ["created", "data", "background", "output_format", "size", "quality", "usage"] if echoed \
             else ["created", "data", "usage"]
         assert list(body) == expected, (as_of, list(body))
+
+
+def test_organization_and_project_are_echoed_when_the_client_names_them(mock):
+    """Contract §6.1/§6.2: the SDK sends OpenAI-Organization / OpenAI-Project when configured."""
+    client = OpenAI(api_key=KEY, base_url=mock.base_url + "/v1", organization="org-team", project="proj_demo", max_retries=0)
+    raw = client.images.with_raw_response.generate(model="dall-e-2", prompt="x", size="256x256")
+    assert raw.headers["openai-organization"] == "org-team"
+    assert raw.headers["openai-project"] == "proj_demo"
+    plain = OpenAI(api_key=KEY, base_url=mock.base_url + "/v1", max_retries=0)
+    assert "openai-project" not in plain.images.with_raw_response.generate(model="dall-e-2", prompt="x", size="256x256").headers

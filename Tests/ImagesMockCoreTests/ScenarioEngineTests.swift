@@ -72,6 +72,26 @@ struct ScenarioEngineTests {
         #expect(engine.respond(to: generation(#"{"model":"gpt-image-2","prompt":"x"}"#, key: "sk-unverified")).response.status == 403)
     }
 
+    @Test func theContractsOtherAccountRowsHaveNames() throws {
+        // Rows 5a, 5b, 16a, 26b, 28a and 28b could only be scripted as raw bodies.
+        let expected: [(name: String, status: Int, code: String?, message: String)] = [
+            ("invalid_model", 400, nil, "Invalid model gpt-image-1.5. The model argument should be left blank."),
+            ("model_not_allowed", 403, nil, "You are not allowed to sample from this model"),
+            ("mismatched_organization", 401, "mismatched_organization", "OpenAI-Organization header should match organization for API key"),
+            ("content_filter_blocked", 400, nil, "This request has been blocked by our content filters."),
+            ("rate_limit_tokens", 429, "rate_limit_exceeded", "Rate limit reached for gpt-image-1.5 in organization user-imagesmock on tokens per min (TPM): Limit 100000, Used 99000, Requested 4160. Please try again in 2.496s. Visit https://platform.openai.com/account/rate-limits to learn more."),
+            ("rate_limit_global", 429, "rate_limit_exceeded", "Rate limit reached for default-global-with-image-limits in organization user-imagesmock on requests per min. Limit: 60.000000 / min. Current: 80.000000 / min. Contact support@openai.com if you continue to have issues."),
+        ]
+        for item in expected {
+            let engine = MockEngine(configuration: MockConfiguration(), scenario: Scenario(rules: [Rule(name: "r", action: .respond(.error(name: item.name)))]))
+            let response = engine.respond(to: generation(#"{"model":"gpt-image-1.5","prompt":"x","quality":"low"}"#)).response
+            let error = try #require(body(response)?["error"]?.objectValue, "\(item.name)")
+            #expect(response.status == item.status, "\(item.name)")
+            #expect(error["message"]?.stringValue == item.message, "\(item.name)")
+            #expect(error["code"]?.stringValue == item.code, "\(item.name)")
+        }
+    }
+
     @Test func validatingRulesOnlyAnswerValidRequestsUnlessTheyOptOut() {
         let strict = Scenario(rules: [Rule(name: "all", action: .respond(.error(name: "overloaded")))])
         let invalid = generation(#"{"model":"gpt-image-2","prompt":"x","n":0}"#)

@@ -1,5 +1,5 @@
 /// The errors a scenario can answer with by name (`respond: { error: content_policy_violation }`),
-/// each as the real API sends it (contract rows 15, 26–29a, 5c) in both error styles.
+/// each as the real API sends it (contract rows 5a–5c, 15, 16a, 26–29a) in both error styles.
 public enum NamedErrors {
     public struct Entry: Sendable {
         public let name: String
@@ -54,6 +54,18 @@ public enum NamedErrors {
                 message: "Rate limit exceeded for images per minute in organization \(context.organization). Limit: 5/1min. Current: 6/1min. Please visit https://platform.openai.com/docs/guides/rate-limits to learn how to increase your rate limit.",
                 type: "requests", code: "rate_limit_exceeded", headers: HTTPHeaders([("retry-after", "1"), ("retry-after-ms", "1000")]))
         },
+        Entry(name: "rate_limit_tokens", summary: "429 tokens per minute (row 28a), try again in 2.496 s") { context in
+            APIError(
+                status: 429,
+                message: "Rate limit reached for \(context.model ?? "gpt-image-1") in organization \(context.organization) on tokens per min (TPM): Limit 100000, Used 99000, Requested 4160. Please try again in 2.496s. Visit https://platform.openai.com/account/rate-limits to learn more.",
+                type: "tokens", code: "rate_limit_exceeded", headers: HTTPHeaders([("retry-after", "3"), ("retry-after-ms", "2496")]))
+        },
+        Entry(name: "rate_limit_global", summary: "429 of the 2023 global images limit (row 28b)") { context in
+            APIError(
+                status: 429,
+                message: "Rate limit reached for default-global-with-image-limits in organization \(context.organization) on requests per min. Limit: 60.000000 / min. Current: 80.000000 / min. Contact support@openai.com if you continue to have issues.",
+                type: "requests", code: "rate_limit_exceeded")
+        },
         Entry(name: "invalid_api_key", summary: "401 with the caller's key masked (row 15)") { context in
             APIError(
                 status: 401,
@@ -64,6 +76,18 @@ public enum NamedErrors {
             APIError(
                 status: 403,
                 message: "Your organization must be verified to use the model `\(context.model ?? "gpt-image-1")`. Please go to: https://platform.openai.com/settings/organization/general and click on Verify Organization. If you just verified, it can take up to 15 minutes for access to propagate.")
+        },
+        Entry(name: "mismatched_organization", summary: "401, OpenAI-Organization header not the key's (row 16a)") { _ in
+            APIError(status: 401, message: "OpenAI-Organization header should match organization for API key", code: "mismatched_organization")
+        },
+        Entry(name: "model_not_allowed", summary: "403, the key may not use the model (row 5b)") { _ in
+            APIError(status: 403, message: "You are not allowed to sample from this model")
+        },
+        Entry(name: "invalid_model", summary: "400, a model the images endpoints do not take, as in 2025 (row 5a)") { context in
+            APIError(status: 400, message: "Invalid model \(context.model ?? "gpt-4o"). The model argument should be left blank.")
+        },
+        Entry(name: "content_filter_blocked", summary: "400, dall-e-3 output blocked by the content filters (row 26b)") { _ in
+            APIError(status: 400, message: "This request has been blocked by our content filters.")
         },
         Entry(name: "server_error", summary: "500 (row 29); the SDK retries it") { _ in
             APIError(status: 500, message: "The server had an error while processing your request. Sorry about that!", type: "server_error")
@@ -82,7 +106,8 @@ public enum NamedErrors {
         if context.style == .legacy {
             // Era A: no param; codes were only sent where the legacy rows show one.
             error.param = nil
-            if !["content_policy_violation", "billing_hard_limit_reached", "invalid_api_key", "rate_limit_exceeded", "insufficient_quota"].contains(name) {
+            if !["content_policy_violation", "billing_hard_limit_reached", "invalid_api_key", "rate_limit_exceeded", "rate_limit_tokens",
+                 "rate_limit_global", "insufficient_quota"].contains(name) {
                 error.code = nil
             }
         }

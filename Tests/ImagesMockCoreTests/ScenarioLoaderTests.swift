@@ -305,7 +305,7 @@ struct ScenarioProblemTests {
               - respond: { error: sever_error }
             """
         #expect(problems(yaml) == [
-            "broken.yaml:3:23: error: unknown error 'content_policy' (known: content_policy_violation, moderation_blocked, billing_hard_limit_reached, insufficient_quota, rate_limit_exceeded, invalid_api_key, organization_not_verified, server_error, overloaded)\n  - respond: { error: content_policy }\n                      ^",
+            "broken.yaml:3:23: error: unknown error 'content_policy' (known: content_policy_violation, moderation_blocked, billing_hard_limit_reached, insufficient_quota, rate_limit_exceeded, rate_limit_tokens, rate_limit_global, invalid_api_key, organization_not_verified, mismatched_organization, model_not_allowed, invalid_model, content_filter_blocked, server_error, overloaded)\n  - respond: { error: content_policy }\n                      ^",
             "broken.yaml:4:23: error: unknown error 'sever_error'; did you mean 'server_error'?\n  - respond: { error: sever_error }\n                      ^",
         ])
     }

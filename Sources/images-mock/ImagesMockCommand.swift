@@ -94,12 +94,12 @@ struct Serve: ParsableCommand {
         if let asOf, CalendarDate(asOf) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD, got '\(asOf)'") }
         // Every number has a range the server can keep: an infinite or huge value trapped later
         // (converting to whole seconds or sizing the journal), long after the flag was read.
-        if let latencyMilliseconds, !(0...3_600_000).contains(latencyMilliseconds) { throw ValidationError("--latency-ms must be 0 to 3600000 (one hour)") }
+        if let latencyMilliseconds, !(0...Int(LatencySpec.maximumMilliseconds)).contains(latencyMilliseconds) { throw ValidationError("--latency-ms must be 0 to 3600000 (one hour)") }
         if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be >= 1") }
-        if let imageURLTTL, !(imageURLTTL > 0 && imageURLTTL <= 315_360_000) {
+        if let imageURLTTL, !(imageURLTTL > 0 && imageURLTTL <= Scenario.maximumImageURLLifetime) {
             throw ValidationError("--image-url-ttl must be a number of seconds above 0 and at most 315360000 (ten years)")
         }
-        if let journalSize, !(1...100_000).contains(journalSize) { throw ValidationError("--journal-size must be 1 to 100000") }
+        if let journalSize, !(0...100_000).contains(journalSize) { throw ValidationError("--journal-size must be 0 to 100000 (0 keeps none)") }
         if !(1...256).contains(threads) { throw ValidationError("--threads must be 1 to 256") }
         if !(1...1_000_000).contains(connectionLimit) { throw ValidationError("--connection-limit must be 1 to 1000000") }
         if !(1...86_400).contains(connectionTimeout) { throw ValidationError("--connection-timeout must be 1 to 86400 seconds") }

@@ -276,9 +276,35 @@ struct ScenarioProblemTests {
             "broken.yaml:2:16: error: 'require_model' must be true or false, found the string 'yes'\nrequire_model: \"yes\"\n               ^",
             "broken.yaml:3:7: error: 'seed' must be a whole number from 0 to 18446744073709551615, found 1.5\nseed: 1.5\n      ^",
             "broken.yaml:4:15: error: 'journal_size' must be a whole number from 0 to 100000, found -3\njournal_size: -3\n              ^",
-            "broken.yaml:5:16: error: 'image_url_ttl' must be a number of seconds greater than 0, found the string 'soon'\nimage_url_ttl: soon\n               ^",
+            "broken.yaml:5:16: error: 'image_url_ttl' must be a number of seconds greater than 0 and at most 315360000, found the string 'soon'\nimage_url_ttl: soon\n               ^",
             "broken.yaml:6:8: error: 'rules' must be a list of rules, found a mapping\nrules: { name: a }\n       ^",
         ])
+    }
+
+    @Test func lifetimesAndLatenciesAreBounded() {
+        // A TTL of 1e20 s trapped the server when it wrote cache-control; 1e15 ms of latency
+        // overflowed a Duration. Both files passed `validate`.
+        let yaml = """
+            version: 1
+            image_url_ttl: 1e20
+            latency: { fixed_ms: 1e15 }
+            rules:
+              - { latency: { distribution: uniform, min_ms: 0, max_ms: 3600001 }, respond: { error: server_error } }
+            """
+        #expect(problems(yaml) == [
+            "broken.yaml:2:16: error: 'image_url_ttl' must be a number of seconds greater than 0 and at most 315360000, found 1e20\nimage_url_ttl: 1e20\n               ^",
+            "broken.yaml:3:22: error: 'fixed_ms' must be a number of milliseconds from 0 to 3600000, found 1e15\nlatency: { fixed_ms: 1e15 }\n                     ^",
+            "broken.yaml:5:60: error: 'max_ms' must be a number of milliseconds from 0 to 3600000, found 3600001\n  - { latency: { distribution: uniform, min_ms: 0, max_ms: 3600001 }, respond: { error: server_error } }\n                                                           ^",
+        ])
+        // Built in code, a scenario is bounded where the values are used.
+        var scenario = Scenario()
+        scenario.imageURLLifetimeSeconds = 1e20
+        scenario.latency = .fixed(milliseconds: 1e15)
+        let engine = MockEngine(configuration: MockConfiguration(), scenario: scenario)
+        let plan = engine.respond(to: HTTPRequest(method: "POST", path: "/v1/images/generations",
+            headers: HTTPHeaders([("Authorization", "Bearer k"), ("Content-Type", "application/json"), ("Host", "h")]),
+            body: Array(#"{"model":"dall-e-2","prompt":"x","size":"256x256"}"#.utf8)))
+        #expect(plan.delay == .milliseconds(3_600_000))
     }
 
     @Test func anUnknownKeyGetsASuggestionAndTheMissingActionIsNotReportedTwice() {
@@ -412,7 +438,7 @@ struct ScenarioProblemTests {
         #expect(latency("250") == [
             "broken.yaml:2:10: error: 'latency' must be a mapping such as { fixed_ms: 200 } or { distribution: uniform, min_ms: 100, max_ms: 300 }, found 250",
         ])
-        #expect(latency("{ fixed_ms: -1 }") == ["broken.yaml:2:22: error: 'fixed_ms' must be a number of milliseconds of 0 or more, found -1"])
+        #expect(latency("{ fixed_ms: -1 }") == ["broken.yaml:2:22: error: 'fixed_ms' must be a number of milliseconds from 0 to 3600000, found -1"])
         #expect(latency("{ min_ms: 1, max_ms: 2 }") == [
             "broken.yaml:2:10: error: expected 'fixed_ms' or 'distribution' (fixed, uniform, lognormal, realistic) in 'latency', found neither",
         ])

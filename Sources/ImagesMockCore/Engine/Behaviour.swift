@@ -29,7 +29,10 @@ final class Behaviour: Sendable {
         matcher = RuleMatcher(rules: scenario.rules)
         rateLimiter = scenario.rateLimits.map { RateLimiter(spec: $0, clock: clock) }
         organization = scenario.organization ?? configuration.organization
-        imageURLLifetimeSeconds = scenario.imageURLLifetimeSeconds ?? configuration.imageURLLifetimeSeconds
+        // Bounded for scenarios built in code as well as loaded ones (a lifetime becomes an Int
+        // in `cache-control`, and 1e20 seconds trapped there).
+        let lifetime = scenario.imageURLLifetimeSeconds ?? configuration.imageURLLifetimeSeconds
+        imageURLLifetimeSeconds = lifetime.isFinite ? Swift.min(Swift.max(lifetime, 0), Scenario.maximumImageURLLifetime) : Scenario.maximumImageURLLifetime
         if let latency = scenario.latency {
             defaultLatency = latency
         } else if configuration.fixedLatency > .zero {

@@ -166,6 +166,10 @@ public enum RawBody: Sendable {
 
 /// Simulated latency (design §1, "Latency").
 public enum LatencySpec: Sendable, Equatable {
+    /// The longest delay a scenario or `--latency-ms` may ask for (one hour): far beyond any
+    /// client's timeout, and far from where a `Duration` of milliseconds overflows.
+    public static let maximumMilliseconds = 3_600_000.0
+
     case fixed(milliseconds: Double)
     case uniform(minimumMilliseconds: Double, maximumMilliseconds: Double)
     case lognormal(medianMilliseconds: Double, sigma: Double, maximumMilliseconds: Double?)
@@ -213,6 +217,11 @@ public struct FaultSpec: Sendable, Equatable {
         self.kind = kind
         self.probability = probability
     }
+}
+
+extension Scenario {
+    /// The longest lifetime of an image URL, from a scenario or `--image-url-ttl` (ten years).
+    public static let maximumImageURLLifetime = 315_360_000.0
 }
 
 extension Scenario {

@@ -20,7 +20,7 @@ extension ScenarioReader {
         let suggested = checkKeys(view, allowed: Self.latencyKeys, context: context)
         func milliseconds(_ key: String) -> Double? {
             guard let node = view.value(key) else { return nil }
-            return number(node, "'\(key)'", unit: "milliseconds", atLeast: 0)
+            return number(node, "'\(key)'", unit: "milliseconds", atLeast: 0, atMost: LatencySpec.maximumMilliseconds)
         }
 
         guard let distributionEntry = view.entry("distribution") else {
@@ -35,7 +35,7 @@ extension ScenarioReader {
                 log.report("'\(entry.key)' does not go with 'fixed_ms' \(context); give a 'distribution' to use it", at: entry.keyNode)
                 valid = false
             }
-            guard let value = number(fixed.value, "'fixed_ms'", unit: "milliseconds", atLeast: 0), valid else { return nil }
+            guard let value = number(fixed.value, "'fixed_ms'", unit: "milliseconds", atLeast: 0, atMost: LatencySpec.maximumMilliseconds), valid else { return nil }
             return .fixed(milliseconds: value)
         }
 

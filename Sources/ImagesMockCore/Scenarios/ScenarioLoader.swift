@@ -130,7 +130,7 @@ struct ScenarioReader {
         if let node = top.value("auth") { scenario.apiKeys = readAuth(node) }
         if let node = top.value("seed") { scenario.seed = unsignedInteger(node, "'seed'") }
         if let node = top.value("image_url_ttl") {
-            scenario.imageURLLifetimeSeconds = number(node, "'image_url_ttl'", unit: "seconds", atLeast: 0, exclusive: true)
+            scenario.imageURLLifetimeSeconds = number(node, "'image_url_ttl'", unit: "seconds", atLeast: 0, exclusive: true, atMost: Scenario.maximumImageURLLifetime)
         }
         if let node = top.value("organization") { scenario.organization = nonEmptyText(node, "'organization'") }
         if let node = top.value("journal_size") { scenario.journalSize = integer(node, "'journal_size'", in: 0...100_000) }
@@ -328,7 +328,8 @@ struct ScenarioReader {
         guard let value, inRange else {
             let noun = unit.map { "a number of \($0)" } ?? "a number"
             let lower = Self.format(minimum)
-            let bounds = maximum.map { "from \(lower) to \(Self.format($0))" } ?? (exclusive ? "greater than \(lower)" : "of \(lower) or more")
+            let bounds = maximum.map { exclusive ? "greater than \(lower) and at most \(Self.format($0))" : "from \(lower) to \(Self.format($0))" }
+                ?? (exclusive ? "greater than \(lower)" : "of \(lower) or more")
             log.report("\(what) must be \(noun) \(bounds), found \(node.foundDescription)", at: node)
             return nil
         }

@@ -80,7 +80,8 @@ public final class LatencySampler: Sendable {
             milliseconds = Self.realisticMilliseconds(context: context, draw: closedUnit())
         }
         guard milliseconds.isFinite, milliseconds > 0 else { return .zero }
-        return .milliseconds(milliseconds)
+        // Loaded scenarios are bounded already; a scenario built in code may not be.
+        return .milliseconds(Swift.min(milliseconds, LatencySpec.maximumMilliseconds))
     }
 
     /// The published range in milliseconds at 1024x1024, reference quality, one image.

@@ -188,6 +188,27 @@ struct ScenarioEngineTests {
         #expect(diagnosis.contains("deeper than 128 levels") && !diagnosis.contains("not valid JSON"), "\(diagnosis)")
     }
 
+    @Test func ruleNamesClashAcrossFilesWhateverNamedThem() {
+        let failing = Rule(name: "x", action: .respond(.error(name: "server_error")))
+        func rule(_ name: String, named: Bool = true) -> Rule {
+            var rule = failing
+            rule.name = name
+            rule.isNamed = named
+            return rule
+        }
+        let paths = ["a.yaml", "b.yaml"]
+        // Named in both.
+        #expect(Scenario.duplicateRuleNames([Scenario(rules: [rule("flaky")]), Scenario(rules: [rule("flaky")])], paths: paths).map(\.message)
+            == ["rule name 'flaky' is already used in a.yaml; rule names must be unique across the scenario files"])
+        // A.yaml names its only rule rule-2; b.yaml's unnamed first rule is the second rule overall.
+        #expect(Scenario.duplicateRuleNames([Scenario(rules: [rule("rule-2")]), Scenario(rules: [rule("rule-1", named: false)])], paths: paths).map(\.message)
+            == ["this file's unnamed rule 2 would be called 'rule-2', a name a.yaml already uses; give it a name"])
+        // a.yaml's unnamed first rule is rule-1; b.yaml names one rule-1.
+        #expect(Scenario.duplicateRuleNames([Scenario(rules: [rule("rule-1", named: false)]), Scenario(rules: [rule("rule-1")])], paths: paths).map(\.message)
+            == ["rule name 'rule-1' is already the name of an unnamed rule of a.yaml (unnamed rules are called rule-N after their place among all the rules); rename one of them"])
+        #expect(Scenario.duplicateRuleNames([Scenario(rules: [rule("rule-1", named: false)]), Scenario(rules: [rule("rule-1", named: false)])], paths: paths).isEmpty)
+    }
+
     @Test func requestsPerMinuteGiveTheContractual429() throws {
         let clock = ManualClock()
         let scenario = Scenario(organization: "org-test", rateLimits: RateLimitSpec(requestsPerMinute: 5))

@@ -254,18 +254,27 @@ extension Scenario {
 
     /// Rule names that more than one of these files uses, one problem per later use: merged,
     /// such rules would share a sequence's counter and be told apart by nothing in the journal.
+    /// Unnamed rules count under the name ``merged(_:)`` gives them, so a rule named `rule-2`
+    /// in one file clashes with another file's unnamed second rule too.
     public static func duplicateRuleNames(_ scenarios: [Scenario], paths: [String]) -> [ScenarioProblem] {
-        var firstFile: [String: Int] = [:]
+        var first: [String: (file: Int, named: Bool)] = [:]
         var problems: [ScenarioProblem] = []
+        var position = 0
         for (fileIndex, scenario) in scenarios.enumerated() {
-            for rule in scenario.rules where rule.isNamed {
-                if let earlier = firstFile[rule.name], earlier != fileIndex {
-                    problems.append(ScenarioProblem(
-                        file: paths[fileIndex], line: 0, column: 0,
-                        message: "rule name '\(rule.name)' is already used in \(paths[earlier]); rule names must be unique across the scenario files", sourceLine: ""))
-                } else if firstFile[rule.name] == nil {
-                    firstFile[rule.name] = fileIndex
+            for rule in scenario.rules {
+                position += 1
+                let name = rule.isNamed ? rule.name : "rule-\(position)"
+                guard let earlier = first[name] else {
+                    first[name] = (fileIndex, rule.isNamed)
+                    continue
                 }
+                guard earlier.file != fileIndex else { continue }  // the loader reports clashes within a file
+                let message = switch (earlier.named, rule.isNamed) {
+                case (true, true): "rule name '\(name)' is already used in \(paths[earlier.file]); rule names must be unique across the scenario files"
+                case (false, _): "rule name '\(name)' is already the name of an unnamed rule of \(paths[earlier.file]) (unnamed rules are called rule-N after their place among all the rules); rename one of them"
+                case (true, false): "this file's unnamed rule \(position) would be called '\(name)', a name \(paths[earlier.file]) already uses; give it a name"
+                }
+                problems.append(ScenarioProblem(file: paths[fileIndex], line: 0, column: 0, message: message, sourceLine: ""))
             }
         }
         return problems

@@ -113,6 +113,23 @@ struct CannedImageTests {
         #expect(result.images.first?.format == .png)
     }
 
+    @Test func aReplacedScenarioFreesItsFilesWhileTheirVariantsStayCached() throws {
+        // Cache keys held the whole file: each reload of a scenario with a 39 MB picture kept
+        // another 39 MB alive.
+        let engine = MockEngine(configuration: MockConfiguration(), scenario: Scenario())
+        weak var released: CannedImage.Picture?
+        do {
+            let picture = try canned(stripes())
+            released = picture.picture
+            engine.load(Scenario(rules: [Rule(name: "canned", action: .respond(.images(.canned([picture]))))]))
+            #expect(engine.respond(to: request(#"{"model":"gpt-image-1","prompt":"x","size":"1024x1024","quality":"low"}"#)).response.status == 200)
+        }
+        #expect(released != nil)
+        engine.load(Scenario())
+        #expect(released == nil)
+        #expect(engine.imageCache.statistics.entries >= 1)
+    }
+
     @Test func largeReductionsAverageInsteadOfSkipping() {
         // One-pixel black and white columns: averaged, they are grey; sampled, they would alias.
         let width = 1024, height = 64

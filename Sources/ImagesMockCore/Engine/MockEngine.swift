@@ -565,7 +565,8 @@ public final class MockEngine: Sendable {
     /// An image of an answer: encoded already, or a variant the image cache has or makes.
     enum ImageVariant: Sendable {
         case ready(EncodedImage)
-        case variant(ImageVariantKey)
+        /// With the canned file it is made from, when it is one.
+        case variant(ImageVariantKey, picture: CannedImage.Picture? = nil)
     }
 
     /// The answer carrying `variants`: at once when every one is encoded or cached, else once the
@@ -580,13 +581,13 @@ public final class MockEngine: Sendable {
         let names = zip(ids, variants).map { id, variant in
             switch variant {
             case .ready(let image): "\(id).\(image.format.rawValue)"
-            case .variant(let key): "\(id).\(key.format.rawValue)"
+            case .variant(let key, _): "\(id).\(key.format.rawValue)"
             }
         }
         let cached = variants.compactMap { variant -> EncodedImage? in
             switch variant {
             case .ready(let image): image
-            case .variant(let key): imageCache.cachedImage(for: key)
+            case .variant(let key, _): imageCache.cachedImage(for: key)
             }
         }
         if cached.count == variants.count {
@@ -598,7 +599,7 @@ public final class MockEngine: Sendable {
                 for variant in variants {
                     switch variant {
                     case .ready(let image): images.append(image)
-                    case .variant(let key): images.append(try imageCache.image(for: key))
+                    case .variant(let key, let picture): images.append(try imageCache.image(for: key, picture: picture))
                     }
                 }
                 return successResponse(request, inputs: inputs, output: output, images: images, ids: ids, created: created, origin: origin, behaviour: behaviour)

@@ -114,8 +114,8 @@ extension MockEngine {
                 return .ready(canned.image)
             }
             return .variant(ImageVariantKey(
-                source: .canned(canned.picture, width: output.size.width, height: output.size.height, transparentBackground: transparent),
-                format: output.outputFormat, compression: output.compression))
+                source: .canned(canned.picture.token, width: output.size.width, height: output.size.height, transparentBackground: transparent),
+                format: output.outputFormat, compression: output.compression), picture: canned.picture)
         }
         return answer(request, inputs: inputs, output: output, variants: variants, origin: origin, behaviour: behaviour)
     }

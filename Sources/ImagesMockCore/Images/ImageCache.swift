@@ -34,7 +34,7 @@ public enum ImageVariantSource: Hashable, Sendable {
     case placeholder(PlaceholderRequest)
     /// The file scaled to cover `width`×`height` (centred, cropped to the aspect ratio), keeping
     /// its transparency when `transparentBackground`, else laid on white.
-    case canned(CannedImage.Picture, width: Int, height: Int, transparentBackground: Bool)
+    case canned(CannedImage.Token, width: Int, height: Int, transparentBackground: Bool)
 
     var transparentBackground: Bool {
         switch self {
@@ -102,12 +102,13 @@ public final class ImageCache: Sendable {
         self.state = Mutex(LRUState())
     }
 
-    public func image(for key: ImageVariantKey) throws(ImageCodecError) -> EncodedImage {
+    /// - Parameter picture: the file a `.canned` key names (its bytes are not in the key).
+    public func image(for key: ImageVariantKey, picture: CannedImage.Picture? = nil) throws(ImageCodecError) -> EncodedImage {
         let key = key.normalized
         if let cached = state.withLock({ $0.lookup(key) }) {
             return cached
         }
-        let encoded = try Self.make(key)
+        let encoded = try Self.make(key, picture: picture)
         let maxBytes = self.maxBytes
         return state.withLock { $0.insert(encoded, for: key, maxBytes: maxBytes) }
     }
@@ -124,13 +125,14 @@ public final class ImageCache: Sendable {
     }
 
     /// Renders (or decodes and fits) and encodes one variant, without caching.
-    public static func make(_ key: ImageVariantKey) throws(ImageCodecError) -> EncodedImage {
+    public static func make(_ key: ImageVariantKey, picture: CannedImage.Picture? = nil) throws(ImageCodecError) -> EncodedImage {
         let key = key.normalized
         let image: RGBAImage
         switch key.source {
         case .placeholder(let request):
             image = PlaceholderRenderer.render(request)
-        case .canned(let picture, let width, let height, let transparent):
+        case .canned(let token, let width, let height, let transparent):
+            guard let picture, picture.token == token else { throw ImageCodecError(message: "the canned file of this variant was not given") }
             let fitted = ImageResampler.cover(try ImageDecoder.decode(picture.bytes).image, width: width, height: height)
             image = transparent ? fitted : ImageResampler.flattenedOnWhite(fitted)
         }

@@ -147,13 +147,21 @@ public struct CannedImage: Sendable {
         self.picture = Picture(bytes: image.bytes)
     }
 
-    /// A canned file's bytes, compared by identity (hashing megabytes per look-up would not do).
-    public final class Picture: Sendable, Hashable {
+    /// A canned file's bytes, and the token that names them in the image cache.
+    public final class Picture: Sendable {
         public let bytes: [UInt8]
+        /// What cache keys hold instead of the picture: an old scenario's files are freed with
+        /// it, while the variants made from them age out of the cache like any other.
+        public let token = Token()
 
         init(bytes: [UInt8]) { self.bytes = bytes }
+    }
 
-        public static func == (lhs: Picture, rhs: Picture) -> Bool { lhs === rhs }
+    /// Names one loaded file's bytes (compared by identity: hashing megabytes would not do).
+    public final class Token: Sendable, Hashable {
+        init() {}
+
+        public static func == (lhs: Token, rhs: Token) -> Bool { lhs === rhs }
         public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
     }
 }

@@ -209,6 +209,22 @@ struct ScenarioEngineTests {
         #expect(Scenario.duplicateRuleNames([Scenario(rules: [rule("rule-1", named: false)]), Scenario(rules: [rule("rule-1", named: false)])], paths: paths).isEmpty)
     }
 
+    @Test func aJournalEntryStaysSmallWhateverTheRequest() throws {
+        // An 8 MiB parameter name was kept whole, twice (as a name and in the error message);
+        // 400,000 keys made 10 MB entries.
+        let engine = MockEngine(configuration: MockConfiguration(), scenario: Scenario())
+        let hugeName = String(repeating: "k", count: 1 << 20)
+        _ = engine.respond(to: generation(#"{"prompt":"x","\#(hugeName)":1}"#))
+        let entry = try #require(engine.journal.entries().last)
+        #expect(entry.parameters.allSatisfy { $0.name.count <= 301 })
+        #expect((entry.errorMessage?.count ?? 0) <= 2001)
+        let manyKeys = (0..<500).map { #""k\#($0)":\#($0)"# }.joined(separator: ",")
+        _ = engine.respond(to: generation(#"{"model":"gpt-image-1","prompt":"x",\#(manyKeys)}"#))
+        let many = try #require(engine.journal.entries().last)
+        #expect(many.parameters.count == 65)
+        #expect(many.parameters.last?.name == "…" && many.parameters.last?.value == .string("438 more parameters not kept"))
+    }
+
     @Test func requestsPerMinuteGiveTheContractual429() throws {
         let clock = ManualClock()
         let scenario = Scenario(organization: "org-test", rateLimits: RateLimitSpec(requestsPerMinute: 5))

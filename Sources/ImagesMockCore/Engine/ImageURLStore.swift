@@ -22,10 +22,13 @@ public final class ImageURLStore: Sendable {
         /// The bytes of the distinct images held.
         var heldBytes = 0
 
+        /// What an image holds in memory: its bytes and their base64 text.
+        static func cost(of image: EncodedImage) -> Int { image.bytes.count + image.base64.count }
+
         mutating func hold(_ image: EncodedImage) {
             let key = ObjectIdentifier(image.identity)
             let count = holders[key, default: 0]
-            if count == 0 { heldBytes += image.bytes.count }
+            if count == 0 { heldBytes += Self.cost(of: image) }
             holders[key] = count + 1
         }
 
@@ -35,7 +38,7 @@ public final class ImageURLStore: Sendable {
             let count = holders[key, default: 1] - 1
             if count == 0 {
                 holders[key] = nil
-                heldBytes -= entry.image.bytes.count
+                heldBytes -= Self.cost(of: entry.image)
             } else {
                 holders[key] = count
             }
@@ -47,7 +50,8 @@ public final class ImageURLStore: Sendable {
     public let lifetimeSeconds: Double
     /// URLs kept at most.
     public let maximumEntries: Int
-    /// Bytes of distinct images kept at most (one image larger than this is still kept, alone).
+    /// Bytes of distinct images kept at most, base64 copies included (one image larger than this
+    /// is still kept, alone).
     public let maximumBytes: Int
 
     public init(clock: any MockClock, lifetimeSeconds: Double, maximumEntries: Int = 100_000, maximumBytes: Int = 512 * 1024 * 1024) {

@@ -150,7 +150,7 @@ public final class MockEngine: Sendable {
             // The journal reads the envelope actually sent, whichever layer produced it (errors only).
             if plan.pendingRender == nil, entry.status >= 400, let error = try? JSONParser.parse(plan.response.body).objectValue?["error"]?.objectValue {
                 entry.errorCode = error["code"]?.stringValue
-                entry.errorMessage = error["message"]?.stringValue
+                entry.errorMessage = error["message"]?.stringValue.map { JournalEntry.cut($0, at: JournalEntry.maximumMessageLength) }
             }
             journal.record(entry)
         }
@@ -385,16 +385,25 @@ public final class MockEngine: Sendable {
     }
 
     private func record(_ parameters: RequestParameters, texts: [String: String], in entry: inout JournalEntry) {
-        entry.parameters.reserveCapacity(parameters.entries.count)
+        entry.parameters.reserveCapacity(min(parameters.entries.count, JournalEntry.maximumParameters + 1))
+        var kept = 0
         for item in parameters.entries {
             if case .files(let files) = item.value {
                 for file in files {
                     entry.files.append(JournalEntry.FileSummary(field: file.fieldName, filename: file.filename, contentType: file.contentType, bytes: file.byteCount))
                 }
-            } else if case .json(let value) = item.value {
-                entry.parameters.append((item.name, JournalEntry.journalValue(value, text: texts[item.name] ?? "")))
-            } else {
-                entry.parameters.append((item.name, .string(JournalEntry.cut(texts[item.name] ?? ""))))
+            } else if kept == JournalEntry.maximumParameters {
+                let more = parameters.entries.count - kept - parameters.entries.filter { if case .files = $0.value { true } else { false } }.count
+                entry.parameters.append(("…", .string("\(more) more parameters not kept")))
+                kept += 1
+            } else if kept < JournalEntry.maximumParameters {
+                kept += 1
+                let name = JournalEntry.cut(item.name)
+                if case .json(let value) = item.value {
+                    entry.parameters.append((name, JournalEntry.journalValue(value, text: texts[item.name] ?? "")))
+                } else {
+                    entry.parameters.append((name, .string(JournalEntry.cut(texts[item.name] ?? ""))))
+                }
             }
         }
     }

@@ -27,8 +27,8 @@ public struct JournalEntry: Sendable {
     /// when the entry is rendered, not while the request is answered).
     public var nearMiss: RuleMatcher.Miss?
     /// Parameters as parsed, in arrival order: a JSON body's values with their JSON types, a
-    /// multipart field's text. Bounded (``journalValue(_:text:)``), so a huge value cannot make the
-    /// ring hold megabytes per entry.
+    /// multipart field's text. Bounded (names and values cut, ``journalValue(_:text:)``, at most
+    /// ``maximumParameters``), so no request can make the ring hold megabytes per entry.
     public var parameters: [(name: String, value: JSONValue)]
     public var files: [FileSummary]
     public var maskedKey: String?
@@ -58,11 +58,16 @@ public struct JournalEntry: Sendable {
     static let maximumValueNodes = 64
 
     /// `text` cut at ``maximumValueLength`` characters, with an ellipsis when cut.
-    static func cut(_ text: String) -> String {
+    static func cut(_ text: String, at limit: Int = maximumValueLength) -> String {
         // Counting characters walks the text; its byte count bounds it from above for free.
-        guard text.utf8.count > maximumValueLength, text.count > maximumValueLength else { return text }
-        return String(text.prefix(maximumValueLength)) + "…"
+        guard text.utf8.count > limit, text.count > limit else { return text }
+        return String(text.prefix(limit)) + "…"
     }
+
+    /// Parameters an entry keeps; the rest are counted under the name "…".
+    static let maximumParameters = 64
+    /// An error message is cut here (a rejected 8 MiB parameter name was kept whole in it).
+    static let maximumMessageLength = 2000
 
     /// A parameter's value as the journal keeps it: with its JSON type, long strings cut; a value
     /// with more than ``maximumValueNodes`` values inside becomes `text` (its matcher text), cut.

@@ -126,16 +126,25 @@ final class CompiledRule: Sendable {
 
     /// The part of `input` that ``differences(_:)`` reads, so a near miss kept in the journal
     /// holds neither the whole request's texts nor an API key (other than one the rule lists).
+    /// Texts the evidence keeps at most: every valid prompt (32,000 characters) whole, so the
+    /// words built from it later are right, while a rejected multi-megabyte value cannot make
+    /// each journal entry hold megabytes.
+    static let evidenceLimit = 32_768
+
     func evidence(from input: MatchInput) -> MatchInput {
+        func bounded(_ text: String?) -> String? {
+            guard let text, text.utf8.count > Self.evidenceLimit else { return text }
+            return String(text.prefix(Self.evidenceLimit))
+        }
         var params: [String: String] = [:]
-        for (name, _) in self.params { params[name] = input.params[name] }
+        for (name, _) in self.params { params[name] = bounded(input.params[name]) }
         var headers: [(name: String, value: String)] = []
-        for (name, _) in self.headers { if let value = input.headers[name] { headers.append((name, value)) } }
+        for (name, _) in self.headers { if let value = input.headers[name] { headers.append((name, bounded(value) ?? value)) } }
         // A key the rule does not list is kept masked (the journal never holds a whole key):
         // masking is idempotent, so the words built later are the same.
         var key: String?
         if let keys, let given = input.key { key = keys.contains(given) ? given : APIKeyMask.mask(given) }
-        return MatchInput(endpoint: input.endpoint, model: input.model, prompt: prompt == nil ? nil : input.prompt, params: params,
+        return MatchInput(endpoint: input.endpoint, model: bounded(input.model), prompt: prompt == nil ? nil : bounded(input.prompt), params: params,
                           headers: HTTPHeaders(headers), key: key)
     }
 }

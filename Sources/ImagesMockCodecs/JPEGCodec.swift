@@ -49,13 +49,18 @@ enum JPEGCodec {
         }
         try ImageLimits.check(width: Int(width), height: Int(height), format: .jpeg)
 
+        // Four-colour files decode as CMYK (TurboJPEG converts them to no RGB format) and are
+        // turned into RGB below, as Pillow converts them.
+        let isCMYK = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
+        let pixelFormat = isCMYK ? TJPF_CMYK : TJPF_RGBA
+
         // Pages of the (possibly large) buffer are only touched as rows are decoded.
         var failure: String? = nil
-        let pixels = [UInt8](unsafeUninitializedCapacity: Int(width) * Int(height) * 4) { buffer, initialized in
+        var pixels = [UInt8](unsafeUninitializedCapacity: Int(width) * Int(height) * 4) { buffer, initialized in
             let status = bytes.withUnsafeBufferPointer { data in
                 tjDecompress2(
                     handle, data.baseAddress, UInt(data.count), buffer.baseAddress,
-                    width, 0, height, Int32(TJPF_RGBA.rawValue), TJFLAG_LIMITSCANS
+                    width, 0, height, Int32(pixelFormat.rawValue), TJFLAG_LIMITSCANS
                 )
             }
             if status != 0 {
@@ -70,11 +75,42 @@ enum JPEGCodec {
         if let failure {
             throw ImageCodecError(message: "JPEG is invalid: \(failure)")
         }
+        if isCMYK { convertCMYKToRGBA(&pixels, inverted: hasAdobeMarker(bytes)) }
         return ImageDecoder.Decoded(
             image: RGBAImage(width: Int(width), height: Int(height), pixels: pixels),
             format: .jpeg,
             hasAlpha: false
         )
+    }
+
+    /// CMYK to RGB as Pillow does it: R = (255 − C)(255 − K)/255, and so on; alpha opaque.
+    /// Adobe's files (an APP14 "Adobe" segment: Photoshop's, and Pillow's own) store every ink
+    /// inverted, so there R = C·K/255.
+    static func convertCMYKToRGBA(_ pixels: inout [UInt8], inverted: Bool) {
+        for offset in stride(from: 0, to: pixels.count, by: 4) {
+            var key = Int(pixels[offset + 3])
+            if !inverted { key = 255 - key }
+            for channel in 0..<3 {
+                var ink = Int(pixels[offset + channel])
+                if !inverted { ink = 255 - ink }
+                pixels[offset + channel] = UInt8((ink * key + 127) / 255)
+            }
+            pixels[offset + 3] = 255
+        }
+    }
+
+    /// Whether an APP14 segment starting "Adobe" comes before the start of scan.
+    static func hasAdobeMarker(_ bytes: [UInt8]) -> Bool {
+        var index = 2
+        while index + 4 <= bytes.count, bytes[index] == 0xFF {
+            let marker = bytes[index + 1]
+            if marker == 0xDA || marker == 0xD9 { return false }
+            let length = Int(bytes[index + 2]) << 8 | Int(bytes[index + 3])
+            if marker == 0xEE, index + 9 <= bytes.count, bytes[(index + 4)..<(index + 9)].elementsEqual("Adobe".utf8) { return true }
+            guard length >= 2 else { return false }
+            index += 2 + length
+        }
+        return false
     }
 
     private static func errorText(_ handle: tjhandle?) -> String {

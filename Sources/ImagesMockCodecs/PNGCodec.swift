@@ -65,6 +65,9 @@ enum PNGCodec {
         }
 
         png.format = formatRGBA
+        // A 16-bit file without gAMA or sRGB is sRGB-encoded, as viewers and Pillow take it;
+        // libpng's default (linear) made such pictures come out visibly lighter.
+        png.flags |= png_uint_32(PNG_IMAGE_FLAG_16BIT_sRGB)
         var ok: Int32 = 0
         let pixels = [UInt8](unsafeUninitializedCapacity: width * height * 4) { buffer, initialized in
             ok = png_image_finish_read(&png, nil, buffer.baseAddress, 0, nil)

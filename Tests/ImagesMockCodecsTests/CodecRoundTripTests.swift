@@ -1,4 +1,5 @@
-import ImagesMockCodecs
+import Foundation
+@testable import ImagesMockCodecs
 import Testing
 
 /// A small odd-sized test picture: smooth colour ramps and, optionally, an alpha ramp.
@@ -140,5 +141,41 @@ struct CodecRoundTripTests {
         #expect(throws: ImageCodecError.self) {
             try ImageEncoder.encode(wide, as: .webp, preserveAlpha: false)
         }
+    }
+}
+
+@Suite("CMYK JPEG")
+struct CMYKJPEGTests {
+    /// 16×8 of RGB (200, 60, 30) converted to CMYK and saved by Pillow (Adobe marker, inverted inks).
+    static let pillowCMYK = Array(Data(base64Encoded: "/9j/7gAOQWRvYmUAZAAAAAAA/9sAQwACAQEBAQECAQEBAgICAgIEAwICAgIFBAQDBAYFBgYGBQYGBgcJCAYHCQcGBggLCAkKCgoKCgYICwwLCgwJCgoK/8AAFAgACAAQBEMRAE0RAFkRAEsRAP/EAB8AAAEFAQEBAQEBAAAAAAAAAAABAgMEBQYHCAkKC//EALUQAAIBAwMCBAMFBQQEAAABfQECAwAEEQUSITFBBhNRYQcicRQygZGhCCNCscEVUtHwJDNicoIJChYXGBkaJSYnKCkqNDU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6g4SFhoeIiYqSk5SVlpeYmZqio6Slpqeoqaqys7S1tre4ubrCw8TFxsfIycrS09TV1tfY2drh4uPk5ebn6Onq8fLz9PX29/j5+v/aAA4EQwBNAFkASwAAPwD9IK/O+vx3r9/KKKKK/9k=")!)
+
+    @Test func aCMYKFileDecodesToItsRGBColours() throws {
+        // TurboJPEG has no CMYK-to-RGB conversion: these files were refused ("Unsupported color
+        // conversion request") although Pillow, and so the real API, reads them.
+        let decoded = try ImageDecoder.decode(Self.pillowCMYK)
+        #expect(decoded.image.width == 16 && decoded.image.height == 8 && !decoded.hasAlpha)
+        let pixel = Array(decoded.image.pixels[0..<4])
+        #expect(abs(Int(pixel[0]) - 200) <= 3 && abs(Int(pixel[1]) - 60) <= 3 && abs(Int(pixel[2]) - 30) <= 3, "\(pixel)")
+        #expect(pixel[3] == 255)
+    }
+
+    @Test func plainCMYKIsNotInverted() {
+        var pixels: [UInt8] = [0, 255, 255, 0]  // no cyan, full magenta and yellow, no black: red
+        JPEGCodec.convertCMYKToRGBA(&pixels, inverted: false)
+        #expect(pixels == [255, 0, 0, 255])
+        var adobe: [UInt8] = [255, 0, 0, 255]  // the same inks as Adobe stores them
+        JPEGCodec.convertCMYKToRGBA(&adobe, inverted: true)
+        #expect(adobe == [255, 0, 0, 255])
+    }
+}
+
+@Suite("16-bit PNG")
+struct SixteenBitPNGTests {
+    @Test func aSixteenBitGreyWithoutGammaKeepsItsLevels() throws {
+        // Pillow's I;16 PNG of 30000/65535 (8-bit 117): libpng read it as linear light and
+        // converted it to sRGB, 179.
+        let png = Array(Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAQAAAAEEAAAAADcCh3hAAAAFklEQVR4nGMsNWBgYGBgYGBiYMDFAAAXEwCtE0AcbAAAAABJRU5ErkJggg==")!)
+        let decoded = try ImageDecoder.decode(png)
+        #expect(Array(decoded.image.pixels[0..<4]) == [117, 117, 117, 255])
     }
 }

@@ -168,8 +168,8 @@ struct ScenarioGalleryTests {
             latency fixed 25.0
             rate_limits requests 60, images 15, tokens 100000, per global
             rule blocked validate true latency -
-              when endpoints ["generations"] models ["dall-e-3", "gpt-image-2"] prompt contains(forbidden) keys ["sk-test-blocked"]
-              params ["n=equals(1)", "quality=equals(hd)", "size=equals(1792x1024)"] headers ["x-test-case=equals(blocked)"]
+              when endpoints ["generations"] models ["gpt-image-2", "gpt-image-1.5"] prompt contains(forbidden) keys ["sk-test-blocked"]
+              params ["n=equals(1)", "quality=equals(high)", "size=equals(1536x1024)"] headers ["x-test-case=equals(blocked)"]
               respond error content_policy_violation message - headers []
             rule flaky-edits validate true latency -
               when endpoints ["edits"] models - prompt - keys -
@@ -191,7 +191,7 @@ struct ScenarioGalleryTests {
               params ["user=equals(raw)"] headers []
               respond raw 503 headers [retry-after: 1] body json {"error":{"message":"x","type":"server_error","param":null,"code":null}}
             rule rule-6 validate true latency uniform 100.0...300.0
-              when endpoints ["variations"] models - prompt - keys -
+              when endpoints ["generations"] models ["gpt-image-1-mini"] prompt - keys -
               params [] headers []
               respond raw 200 headers [] body text "plain text"
             """)
@@ -279,6 +279,24 @@ struct ScenarioProblemTests {
             "broken.yaml:5:16: error: 'image_url_ttl' must be a number of seconds greater than 0 and at most 315360000, found the string 'soon'\nimage_url_ttl: soon\n               ^",
             "broken.yaml:6:8: error: 'rules' must be a list of rules, found a mapping\nrules: { name: a }\n       ^",
         ])
+    }
+
+    @Test func rulesThatCanNeverMatchOnTheFilesOwnDateAreReported() {
+        // The gallery's tour had two such rules and `validate` said nothing.
+        let yaml = """
+            version: 1
+            as_of: 2026-11-21
+            rules:
+              - { when: { model: [dall-e-3, gpt-image-2] }, respond: { error: server_error } }
+              - { when: { endpoint: variations }, respond: { error: server_error } }
+              - { when: { model: dall-e-3 }, validate: false, respond: { error: server_error } }
+            """
+        #expect(problems(yaml) == [
+            "broken.yaml:4:23: error: model 'dall-e-3' does not exist on this scenario's as_of (2026-11-21): requests naming it are rejected before rules (a rule with 'validate: false' may name any)\n  - { when: { model: [dall-e-3, gpt-image-2] }, respond: { error: server_error } }\n                      ^",
+            "broken.yaml:5:25: error: /v1/images/variations answers a bare 404 from 2026-08-29, before any rule, and this scenario's as_of is 2026-11-21; this condition never matches\n  - { when: { endpoint: variations }, respond: { error: server_error } }\n                        ^",
+        ])
+        // Without an as_of every model is live.
+        #expect(problems("version: 1\nrules:\n  - { when: { model: dall-e-3 }, respond: { error: server_error } }\n") == ["ok"])
     }
 
     @Test func lifetimesAndLatenciesAreBounded() {

@@ -135,6 +135,11 @@ extension ScenarioReader {
                 for item in items {
                     if let endpoint = Endpoint(rawValue: item.text) {
                         endpoints.append(endpoint)
+                        if endpoint == .variations, let asOf, asOf >= ModelCatalog.builtIn.timeline.variationsRetiredFrom {
+                            // Routing answers before rules do, whatever the rule's 'validate'.
+                            log.report("/v1/images/variations answers a bare 404 from \(ModelCatalog.builtIn.timeline.variationsRetiredFrom), before any rule, and this scenario's as_of is \(asOf); this condition never matches", at: item.node)
+                            valid = false
+                        }
                     } else {
                         reportUnknown("endpoint", item.text, known: Endpoint.allCases.map(\.rawValue), at: item.node)
                         valid = false
@@ -156,6 +161,13 @@ extension ScenarioReader {
                             log.report("unknown model '\(item.text)'; 'images-mock models' lists the known ones \(unvalidatedNote)", at: item.node)
                         }
                         valid = false
+                    }
+                    if let asOf {
+                        for item in items {
+                            guard let model = ModelCatalog.builtIn.model(item.text), !model.isAvailable(asOf: asOf) else { continue }
+                            log.report("model '\(item.text)' does not exist on this scenario's as_of (\(asOf)): requests naming it are rejected before rules \(unvalidatedNote)", at: item.node)
+                            valid = false
+                        }
                     }
                 }
                 condition.models = items.map(\.text)

@@ -84,6 +84,8 @@ struct ScenarioReader {
     /// Values the file's JSON bodies may still expand to. YAML aliases let a few hundred bytes
     /// name billions of values ("billion laughs"); past this the body is refused, not built.
     var jsonValuesLeft = 1_000_000
+    /// The file's own `as_of`, once read: rules that could never match on that day are reported.
+    var asOf: CalendarDate?
 
     init(path: String, text: String) {
         self.path = path
@@ -136,6 +138,7 @@ struct ScenarioReader {
         if let node = top.value("journal_size") { scenario.journalSize = integer(node, "'journal_size'", in: 0...100_000) }
         if let node = top.value("latency") { scenario.latency = readLatency(node, context: "in 'latency'") }
         if let node = top.value("rate_limits") { scenario.rateLimits = readRateLimits(node) }
+        asOf = scenario.asOf
         if let node = top.value("rules") { scenario.rules = readRules(node) }
         return scenario
     }

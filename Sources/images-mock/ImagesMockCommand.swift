@@ -90,12 +90,24 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
+    /// `http(s)://host[:port][/path]`: what image URLs are built on.
+    static func isBaseURL(_ text: String) -> Bool {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
+              components.query == nil, components.fragment == nil
+        else { return false }
+        return true
+    }
+
     func validate() throws {
         if let asOf, CalendarDate(asOf) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD, got '\(asOf)'") }
         // Every number has a range the server can keep: an infinite or huge value trapped later
         // (converting to whole seconds or sizing the journal), long after the flag was read.
         if let latencyMilliseconds, !(0...Int(LatencySpec.maximumMilliseconds)).contains(latencyMilliseconds) { throw ValidationError("--latency-ms must be 0 to 3600000 (one hour)") }
         if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be >= 1") }
+        if let publicURL, !Self.isBaseURL(publicURL) {
+            throw ValidationError("--public-url must be an http:// or https:// URL with a host, e.g. http://mock:8080, got '\(publicURL)'")
+        }
         if let imageURLTTL, !(imageURLTTL > 0 && imageURLTTL <= Scenario.maximumImageURLLifetime) {
             throw ValidationError("--image-url-ttl must be a number of seconds above 0 and at most 315360000 (ten years)")
         }

@@ -57,7 +57,23 @@ extension MockEngine {
             galleryImages.removeAll()
             return json(200, ["cleared": .number(JSONNumber(cleared))])
         case ("POST", "reset"):
-            let options = (try? JSONParser.parse(request.body))?.objectValue
+            // No body resets everything; a body that cannot be read, or names anything but the
+            // three parts with true or false, is refused rather than taken as "reset all"
+            // (a typo once wiped the journal it meant to keep).
+            var options: JSONObject?
+            if !request.body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+                let parts = ["journal", "sequences", "buckets"]
+                guard let object = (try? JSONParser.parse(request.body))?.objectValue,
+                      object.members.allSatisfy({ member in
+                          guard parts.contains(member.key) else { return false }
+                          if case .bool = member.value { return true }
+                          return false
+                      })
+                else {
+                    return json(400, ["error": .string("the body must be empty or a JSON object of journal, sequences and buckets, each true or false (false keeps that part)")])
+                }
+                options = object
+            }
             func wanted(_ name: String) -> Bool {
                 if case .bool(let flag)? = options?[name] { return flag }
                 return true

@@ -28,7 +28,7 @@ public struct Authenticator: Sendable {
                 status: 401,
                 message: "Incorrect API key provided: \(APIKeyMask.mask(key)). You can find your API key at https://platform.openai.com/account/api-keys.",
                 code: "invalid_api_key",
-                diagnosis: "This mock was started with a fixed list of accepted keys (--api-key); this key is not one of them.")
+                diagnosis: "This mock accepts a fixed list of keys (--api-key, or the scenario's auth.keys); this key is not one of them.")
         }
         return key
     }

@@ -379,6 +379,8 @@ public final class MockEngine: Sendable {
     /// Tokens a request costs against `tokens_per_minute`: what its answer's `usage` reports in
     /// total (prompt, input images, output images), so the bucket and the usage agree.
     private func estimatedTokens(_ request: ValidatedImageRequest) -> Int {
+        // DALL·E answers report no usage, so they cost no tokens either.
+        guard request.model.response.kind == .gpt else { return 0 }
         let inputs = request.images("image") + request.images("images")
         let output = responses.resolve(request, firstInput: inputs.first?.info)
         return responses.usage(for: request, output: output, inputImageTokens: ImagesResponseBuilder.inputImageTokens(inputs)).totalTokens

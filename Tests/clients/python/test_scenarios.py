@@ -476,3 +476,35 @@ def test_sdk_does_not_retry_a_request_no_bucket_could_ever_hold(mock_factory, tm
     assert time.monotonic() - started < 5
     assert raised.value.response.headers.get("x-should-retry") == "false"
     assert len([e for e in journal(server.base_url) if e["endpoint"] == "generations"]) == 1
+
+
+def test_a_reset_body_that_cannot_be_read_resets_nothing(mock):
+    """{"journl": false} once reset everything, journal included."""
+    assert generate(mock.base_url, "kept").status_code == 200
+    before = len(journal(mock.base_url))
+    for body in ('{"journl": false}', '{"journal": "no"}', "nope", "[]"):
+        resp = requests.post(f"{mock.base_url}/__admin/reset", data=body, timeout=TIMEOUT)
+        assert resp.status_code == 400, (body, resp.status_code)
+        assert "journal, sequences and buckets" in resp.json()["error"]
+    assert len(journal(mock.base_url)) == before
+    kept = requests.post(f"{mock.base_url}/__admin/reset", json={"journal": False}, timeout=TIMEOUT)
+    assert kept.status_code == 200 and kept.json() == {"reset": ["sequences", "buckets"]}
+    assert len(journal(mock.base_url)) == before
+
+
+def test_public_url_must_be_an_http_base(tmp_path):
+    for bad in ("notaurl/", "ftp://mock", "http://"):
+        result = subprocess.run([str(binary_path()), "serve", "--port", "0", "--public-url", bad],
+                                capture_output=True, text=True, timeout=30)
+        assert result.returncode == 64, (bad, result.returncode, result.stderr[-300:])
+        assert "--public-url must be an http:// or https:// URL" in result.stderr
+
+
+def test_dalle_requests_cost_no_tokens(mock_factory, tmp_path):
+    """DALL·E answers carry no usage; a dall-e-2 request once cost 12,481 tokens."""
+    path = write(tmp_path, "tpm.yaml", "version: 1\nrate_limits: { tokens_per_minute: 1000 }\n")
+    server = mock_factory("--scenario", str(path))
+    resp = requests.post(f"{server.base_url}/v1/images/generations", headers=JSON_HEADERS, timeout=TIMEOUT,
+                         json={"model": "dall-e-2", "prompt": "x", "size": "256x256", "n": 3})
+    assert resp.status_code == 200, resp.content[:300]
+    assert resp.headers["x-ratelimit-remaining-tokens"] == "1000"

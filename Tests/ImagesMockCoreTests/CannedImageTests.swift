@@ -130,6 +130,23 @@ struct CannedImageTests {
         #expect(engine.imageCache.statistics.entries >= 1)
     }
 
+    @Test func concurrentMissesOfOneVariantRenderItOnce() async throws {
+        // Each render worker decoded the same large canned file at once for the first requests.
+        let cache = ImageCache(maxBytes: 64 << 20)
+        let picture = try canned(stripes(width: 1200, height: 800)).picture
+        let key = ImageVariantKey(source: .canned(picture.token, width: 1024, height: 1024, transparentBackground: false), format: .png)
+        let sizes = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<8 {
+                group.addTask { (try? cache.image(for: key, picture: picture))?.bytes.count ?? -1 }
+            }
+            var sizes: [Int] = []
+            for await size in group { sizes.append(size) }
+            return sizes
+        }
+        #expect(sizes.count == 8 && Set(sizes).count == 1 && sizes[0] > 0)
+        #expect(cache.statistics.renders == 1)
+    }
+
     @Test func largeReductionsAverageInsteadOfSkipping() {
         // One-pixel black and white columns: averaged, they are grey; sampled, they would alias.
         let width = 1024, height = 64

@@ -77,13 +77,16 @@ public struct ImageCacheStatistics: Sendable, Equatable {
     /// Bytes held: file bytes plus base64 bytes of every entry.
     public var bytes: Int
     public var entries: Int
+    /// Variants rendered and encoded (misses that waited for another thread's render are not).
+    public var renders: Int
 
-    public init(hits: Int = 0, misses: Int = 0, evictions: Int = 0, bytes: Int = 0, entries: Int = 0) {
+    public init(hits: Int = 0, misses: Int = 0, evictions: Int = 0, bytes: Int = 0, entries: Int = 0, renders: Int = 0) {
         self.hits = hits
         self.misses = misses
         self.evictions = evictions
         self.bytes = bytes
         self.entries = entries
+        self.renders = renders
     }
 }
 
@@ -96,6 +99,8 @@ public struct ImageCacheStatistics: Sendable, Equatable {
 public final class ImageCache: Sendable {
     private let maxBytes: Int
     private let state: Mutex<LRUState>
+    /// Keys being rendered now, each with the render others wait for.
+    private let rendering = Mutex<[ImageVariantKey: RenderInProgress]>([:])
 
     public init(maxBytes: Int) {
         self.maxBytes = max(0, maxBytes)
@@ -103,14 +108,36 @@ public final class ImageCache: Sendable {
     }
 
     /// - Parameter picture: the file a `.canned` key names (its bytes are not in the key).
+    ///
+    /// One render per key at a time: a thread that misses a key another thread is rendering
+    /// waits for that render instead of making its own. Fifty first requests for one variant of
+    /// an 8000×8000 canned file otherwise decoded it (256 MB) on every render worker at once.
     public func image(for key: ImageVariantKey, picture: CannedImage.Picture? = nil) throws(ImageCodecError) -> EncodedImage {
         let key = key.normalized
         if let cached = state.withLock({ $0.lookup(key) }) {
             return cached
         }
-        let encoded = try Self.make(key, picture: picture)
-        let maxBytes = self.maxBytes
-        return state.withLock { $0.insert(encoded, for: key, maxBytes: maxBytes) }
+        let (render, owned) = rendering.withLock { renders -> (RenderInProgress, Bool) in
+            if let render = renders[key] { return (render, false) }
+            let render = RenderInProgress()
+            renders[key] = render
+            return (render, true)
+        }
+        guard owned else { return try render.result().get() }
+        let result: Result<EncodedImage, ImageCodecError>
+        do {
+            let encoded = try Self.make(key, picture: picture)
+            let maxBytes = self.maxBytes
+            result = .success(state.withLock { state in
+                state.statistics.renders += 1
+                return state.insert(encoded, for: key, maxBytes: maxBytes)
+            })
+        } catch {
+            result = .failure(error)
+        }
+        rendering.withLock { $0[key] = nil }
+        render.finish(result)
+        return try result.get()
     }
 
     /// The image if it is cached, without rendering on a miss (a miss is not counted: the caller
@@ -224,5 +251,27 @@ private struct LRUState: ~Copyable {
         if newest >= 0 { nodes[newest].newer = slot }
         newest = slot
         if oldest < 0 { oldest = slot }
+    }
+}
+
+/// One render others may wait for.
+private final class RenderInProgress: @unchecked Sendable {
+    // `outcome` is guarded by `condition`.
+    private let condition = NSCondition()
+    private var outcome: Result<EncodedImage, ImageCodecError>?
+
+    func finish(_ result: Result<EncodedImage, ImageCodecError>) {
+        condition.lock()
+        outcome = result
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Blocks until ``finish(_:)``.
+    func result() -> Result<EncodedImage, ImageCodecError> {
+        condition.lock()
+        defer { condition.unlock() }
+        while outcome == nil { condition.wait() }
+        return outcome!
     }
 }

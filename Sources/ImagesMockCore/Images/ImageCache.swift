@@ -255,23 +255,34 @@ private struct LRUState: ~Copyable {
 }
 
 /// One render others may wait for.
-private final class RenderInProgress: @unchecked Sendable {
-    // `outcome` is guarded by `condition`.
-    private let condition = NSCondition()
-    private var outcome: Result<EncodedImage, ImageCodecError>?
+private final class RenderInProgress: Sendable {
+    private struct State: Sendable {
+        var outcome: Result<EncodedImage, ImageCodecError>?
+        var waiters = 0
+    }
+
+    private let state = Mutex(State())
+    /// Signalled once per waiter when the render ends.
+    private let ended = DispatchSemaphore(value: 0)
 
     func finish(_ result: Result<EncodedImage, ImageCodecError>) {
-        condition.lock()
-        outcome = result
-        condition.broadcast()
-        condition.unlock()
+        let waiters = state.withLock { state in
+            state.outcome = result
+            defer { state.waiters = 0 }
+            return state.waiters
+        }
+        for _ in 0..<waiters { ended.signal() }
     }
 
     /// Blocks until ``finish(_:)``.
     func result() -> Result<EncodedImage, ImageCodecError> {
-        condition.lock()
-        defer { condition.unlock() }
-        while outcome == nil { condition.wait() }
-        return outcome!
+        let early = state.withLock { state -> Result<EncodedImage, ImageCodecError>? in
+            if let outcome = state.outcome { return outcome }
+            state.waiters += 1
+            return nil
+        }
+        if let early { return early }
+        ended.wait()
+        return state.withLock { $0.outcome! }
     }
 }

@@ -22,13 +22,10 @@ public final class ImageURLStore: Sendable {
         /// The bytes of the distinct images held.
         var heldBytes = 0
 
-        /// What an image holds in memory: its bytes and their base64 text.
-        static func cost(of image: EncodedImage) -> Int { image.bytes.count + image.base64.count }
-
         mutating func hold(_ image: EncodedImage) {
             let key = ObjectIdentifier(image.identity)
             let count = holders[key, default: 0]
-            if count == 0 { heldBytes += Self.cost(of: image) }
+            if count == 0 { heldBytes += image.memoryCost }
             holders[key] = count + 1
         }
 
@@ -38,7 +35,7 @@ public final class ImageURLStore: Sendable {
             let count = holders[key, default: 1] - 1
             if count == 0 {
                 holders[key] = nil
-                heldBytes -= Self.cost(of: entry.image)
+                heldBytes -= entry.image.memoryCost
             } else {
                 holders[key] = count
             }

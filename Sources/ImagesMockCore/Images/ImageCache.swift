@@ -10,6 +10,9 @@ public struct EncodedImage: Sendable {
     public let format: ImageFormat
     public let width: Int
     public let height: Int
+    /// What the image holds in memory: its bytes and their base64 text.
+    public var memoryCost: Int { bytes.count + base64.count }
+
     /// Shared by every copy of this value: tells stores that hold many references to one image
     /// (say, a cached placeholder handed out as many URLs) that it costs its bytes once.
     public let identity: Identity
@@ -205,7 +208,7 @@ private struct LRUState: ~Copyable {
         if let slot = slots[key], let existing = nodes[slot].image {
             return existing
         }
-        let cost = image.bytes.count + image.base64.count
+        let cost = image.memoryCost
         guard cost <= maxBytes else { return image }
         while statistics.bytes + cost > maxBytes, oldest >= 0 {
             evict(oldest)

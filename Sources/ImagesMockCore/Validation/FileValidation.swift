@@ -141,14 +141,17 @@ extension RequestValidator {
             }
             throw error
         }
-        if spec.requiresAlpha == true && !info.hasAlpha {
-            var error = APIError(status: 400, message: "Invalid mask image format - mask image missing alpha channel", type: "image_generation_user_error", param: label, code: "invalid_mask_image_format")
-            error.diagnosis = label == "markup"
-                ? "The markup is \(info.mode); it is drawn over the first image, which shows through its transparent pixels, so it must be a PNG with an alpha channel (RGBA or LA). The real API's wording for markup is not documented; this is the mask's."
-                : "The \(label) is \(info.mode); its fully transparent pixels mark where to edit, so it must be a PNG with an alpha channel (RGBA or LA)."
-            throw legacy(error)
-        }
+        if spec.requiresAlpha == true && !info.hasAlpha { throw missingAlpha(label: label, info: info) }
         return AcceptedImage(file: file, info: info)
+    }
+
+    /// A mask (or markup) without an alpha channel, uploaded or in a data URL.
+    private func missingAlpha(label: String, info: ImageInfo) -> APIError {
+        var error = APIError(status: 400, message: "Invalid mask image format - mask image missing alpha channel", type: "image_generation_user_error", param: label, code: "invalid_mask_image_format")
+        error.diagnosis = label == "markup"
+            ? "The markup is \(info.mode); it is drawn over the first image, which shows through its transparent pixels, so it must be a PNG with an alpha channel (RGBA or LA). The real API's wording for markup is not documented; this is the mask's."
+            : "The \(label) is \(info.mode); its fully transparent pixels mark where to edit, so it must be a PNG with an alpha channel (RGBA or LA)."
+        return legacy(error)
     }
 
     /// Pillow, which reads the real API's uploads, refuses to open an image of more than
@@ -333,11 +336,7 @@ extension RequestValidator {
         if let formats = spec?.formats, !formats.contains(info.format.rawValue) {
             throw dalleFormatError(diagnosis: "The data URL of \(label) holds \(info.format.mimeType); '\(label)' takes \(formats.joined(separator: "/")) only.")
         }
-        if spec?.requiresAlpha == true && !info.hasAlpha {
-            var error = APIError(status: 400, message: "Invalid mask image format - mask image missing alpha channel", type: "image_generation_user_error", param: label, code: "invalid_mask_image_format")
-            error.diagnosis = "The \(label) is \(info.mode); its fully transparent pixels mark where to edit, so it must be a PNG with an alpha channel (RGBA or LA)."
-            throw legacy(error)
-        }
+        if spec?.requiresAlpha == true && !info.hasAlpha { throw missingAlpha(label: label, info: info) }
         return AcceptedImage(file: file, info: info)
     }
 }

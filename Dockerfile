@@ -5,8 +5,9 @@
 #       -e IMAGES_MOCK_SCENARIO=/scenarios/flaky-then-ok.yaml -e IMAGES_MOCK_ADMIN_TOKEN=secret images-mock
 #   docker run --rm -v "$PWD/scenarios:/scenarios:ro" images-mock validate /scenarios/everything.yaml
 # The build stage installs exactly scripts/apt-packages.txt (a test keeps them in step). The release
-# binary links the Swift runtime statically, so the runtime stage carries only the system shared
-# libraries it links (a test runs ldd on the built binary and checks each against this list).
+# binary links the Swift runtime and the image codecs (libpng, libjpeg-turbo, libwebp) statically,
+# so the runtime stage carries only the other system shared libraries it links (a test runs ldd on
+# the built binary and checks each against this list).
 
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
@@ -26,7 +27,7 @@ FROM debian:bookworm-slim AS runtime
 # runtime needs them. curl serves the HEALTHCHECK.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libmicrohttpd12 libpng16-16 libturbojpeg0 libwebp7 zlib1g libstdc++6 libgcc-s1 curl \
+      libmicrohttpd12 zlib1g libstdc++6 libgcc-s1 curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --no-create-home images-mock \
  && mkdir /scenarios

@@ -6,6 +6,17 @@ let strictSettings: [SwiftSetting] = [
     .treatAllWarnings(as: .error),
 ]
 
+/// The image codec libraries (Debian's libpng, libjpeg-turbo and libwebp; zlib comes with
+/// Foundation). Release builds link their static archives: each shared library the executable
+/// loads costs every start its mapping and symbol look-ups, and the three together cost ~0.4 ms
+/// of a ~10 ms start (Benchmarks/README.md, benchmark 1). `-l:NAME` is the GNU linkers' exact
+/// file-name form, hence Linux only.
+let codecLinkerSettings: [LinkerSetting] = ["png16", "turbojpeg", "webp"].flatMap { name -> [LinkerSetting] in [
+    .linkedLibrary(name, .when(platforms: [.macOS])),
+    .linkedLibrary(name, .when(platforms: [.linux], configuration: .debug)),
+    .linkedLibrary(":lib\(name).a", .when(platforms: [.linux], configuration: .release)),
+] } + [.linkedLibrary("z")]
+
 let package = Package(
     name: "images-mock",
     // Span (the multipart parser reads uploads in place) needs the macOS 26 standard library; Linux has it with Swift 6.2.
@@ -36,7 +47,8 @@ let package = Package(
         .target(
             name: "ImagesMockCodecs",
             dependencies: ["CImageCodecs"],
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings,
+            linkerSettings: codecLinkerSettings
         ),
         .target(
             name: "ImagesMockCore",

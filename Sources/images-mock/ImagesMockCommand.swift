@@ -8,7 +8,37 @@ import Logging
 import Glibc
 #endif
 
+/// The process entry. A `serve` command line (`images-mock serve ...`, or flags alone: serve is
+/// the default subcommand) is parsed by `Serve` alone, and the model catalog loads on another
+/// thread meanwhile: ArgumentParser's reflection of the whole command tree and the catalog's
+/// first load were ~1 ms of a ~10 ms start (Benchmarks/README.md, benchmark 1). Anything `Serve`
+/// does not accept (help, version, another subcommand, a usage mistake) is parsed again by
+/// `ImagesMockCommand.main()`, which answers exactly as it always did: the same help text, the
+/// same usage errors naming `images-mock serve`, the same exit codes.
 @main
+enum ImagesMockMain {
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        guard let serveArguments = Serve.ownArguments(of: arguments) else {
+            ImagesMockCommand.main()
+            return
+        }
+        Thread.detachNewThread { _ = ModelCatalog.builtIn }
+        let serve: Serve
+        do {
+            serve = try Serve.parse(serveArguments)
+        } catch {
+            ImagesMockCommand.main()
+            return
+        }
+        do {
+            try serve.run()
+        } catch {
+            ImagesMockCommand.exit(withError: error)
+        }
+    }
+}
+
 // Every command names itself: otherwise ArgumentParser derives the name from the type with
 // `String(describing:)`, a runtime conformance scan that cost ~2 ms of every start.
 struct ImagesMockCommand: ParsableCommand {
@@ -89,6 +119,14 @@ struct Serve: ParsableCommand {
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
+
+    /// The arguments of `Serve` itself when `arguments` (without the program name) is a serve
+    /// command line: `serve` and what follows it, or flags with no subcommand; `nil` otherwise.
+    static func ownArguments(of arguments: [String]) -> [String]? {
+        guard let first = arguments.first else { return [] }
+        if first == configuration.commandName { return Array(arguments.dropFirst()) }
+        return first.hasPrefix("-") ? arguments : nil
+    }
 
     /// `http(s)://host[:port][/path]`: what image URLs are built on.
     static func isBaseURL(_ text: String) -> Bool {

@@ -74,3 +74,41 @@ def test_errors_lists_the_named_errors_and_shows_one():
     assert '"code": "rate_limit_exceeded"' in shown.stdout
     unknown = run("errors", "--show", "nope")
     assert unknown.returncode == 64 and "content_policy_violation" in unknown.stderr
+
+
+# The entry point parses a serve command line with `Serve` alone and hands everything else
+# (help, version, other subcommands, usage mistakes) to the whole command tree. These pin that
+# both routes answer as the command tree always did.
+
+def test_flags_without_a_subcommand_serve():
+    """`serve` is the default subcommand: flags alone start the server."""
+    proc = subprocess.Popen([str(binary_path()), "--host", "127.0.0.1", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = proc.stdout.readline().strip()
+        assert line.startswith("images-mock listening on http://127.0.0.1:"), line
+        resp = requests.get(line.rsplit(" ", 1)[1] + "/__admin/health", timeout=TIMEOUT)
+        assert resp.status_code == 200 and resp.json()["status"] == "ok"
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=20) == 0
+
+
+@pytest.mark.parametrize("args", [["serve", "--threads", "0"], ["--threads", "0"], ["serve", "--port", "abc"], ["--bogus"], ["serve", "serve"]])
+def test_serve_usage_errors_name_the_whole_command(args):
+    result = run(*args)
+    assert result.returncode == 64, (result.returncode, result.stderr[-500:])
+    assert "Usage: images-mock serve" in result.stderr, result.stderr[-500:]
+    assert "See 'images-mock serve --help'" in result.stderr, result.stderr[-500:]
+
+
+def test_help_and_version_come_from_the_command_tree():
+    root = run("--help")
+    assert root.returncode == 0
+    assert "USAGE: images-mock <subcommand>" in root.stdout and "serve (default)" in root.stdout, root.stdout[:600]
+    serve = run("serve", "--help")
+    assert serve.returncode == 0
+    assert "USAGE: images-mock serve" in serve.stdout and "--latency-ms" in serve.stdout, serve.stdout[:600]
+    for args in (["--version"], ["--port", "0", "--version"]):
+        version = run(*args)
+        assert version.returncode == 0 and version.stdout.strip() == "0.1.0", (args, version.stdout, version.stderr[-300:])

@@ -9,9 +9,8 @@ import Glibc
 #endif
 
 /// The process entry. A `serve` command line (`images-mock serve ...`, or flags alone: serve is
-/// the default subcommand) is parsed by `Serve` alone, and the model catalog loads on another
-/// thread meanwhile: ArgumentParser's reflection of the whole command tree and the catalog's
-/// first load were ~1 ms of a ~10 ms start (Benchmarks/README.md, benchmark 1). Anything `Serve`
+/// the default subcommand) is parsed by `Serve` alone: ArgumentParser's reflection of the whole
+/// command tree cost ~0.3 ms of a ~10 ms start (Benchmarks/README.md, benchmark 1). Anything `Serve`
 /// does not accept (help, version, another subcommand, a usage mistake) is parsed again by
 /// `ImagesMockCommand.main()`, which answers exactly as it always did: the same help text, the
 /// same usage errors naming `images-mock serve`, the same exit codes.
@@ -23,7 +22,6 @@ enum ImagesMockMain {
             ImagesMockCommand.main()
             return
         }
-        Thread.detachNewThread { _ = ModelCatalog.builtIn }
         let serve: Serve
         do {
             serve = try Serve.parse(serveArguments)

@@ -40,6 +40,13 @@ public struct ServerConfiguration: Sendable {
         self.bodyLimits = bodyLimits
         self.drainTimeout = drainTimeout
     }
+
+    /// Whether ``host`` is a loopback address, reachable from this machine only. Beyond loopback
+    /// the admin API needs its token (design §1).
+    public var isLoopback: Bool {
+        ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.")
+    }
+
 }
 
 /// Why the server could not start.

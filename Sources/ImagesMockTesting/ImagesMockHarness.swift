@@ -1,8 +1,10 @@
+import Foundation
 import ImagesMockCore
 import ImagesMockServer
 import Logging
 
-/// A mock running in this process: real HTTP on `127.0.0.1`, on a port the system picks.
+/// A mock running in this process: real HTTP on `127.0.0.1` (or the host its server
+/// configuration names), on a port the system picks.
 ///
 /// Use ``withImagesMock(configuration:scenario:server:isolation:_:)`` for one test; create a
 /// `RunningImagesMock` yourself when several tests share one server (a suite-level fixture), and
@@ -17,9 +19,10 @@ public final class RunningImagesMock: Sendable {
     /// this mock alone.
     public let engine: MockEngine
 
-    /// `http://127.0.0.1:PORT`, without a trailing slash. Admin routes live under
-    /// `baseURL + "/__admin/"`.
-    public var baseURL: String { server.baseURL }
+    /// `http://127.0.0.1:PORT`, without a trailing slash: the listener as a client on this machine
+    /// reaches it (a wildcard host such as `0.0.0.0` gives its loopback address). Admin routes
+    /// live under `baseURL + "/__admin/"`.
+    public var baseURL: String { engine.listeningURL }
 
     /// `baseURL + "/v1"`: what the OpenAI SDKs take as their base URL (they append
     /// `/images/generations`).
@@ -32,7 +35,9 @@ public final class RunningImagesMock: Sendable {
     ///
     /// The port is always 0 (a free port; read it back from ``port`` or ``baseURL``), whatever
     /// `server.port` says, so parallel tests never collide. Call ``stop()`` when done, or use
-    /// ``withImagesMock(configuration:scenario:server:isolation:_:)``, which always does.
+    /// ``withImagesMock(configuration:scenario:server:isolation:_:)``, which always does. On a
+    /// host beyond loopback (`0.0.0.0`, say, for a client in a container) the admin API answers
+    /// only requests bearing `configuration.adminToken`, as the command line's does.
     /// - Parameters:
     ///   - configuration: engine settings (eras, error style, keys, journal size, ...).
     ///   - scenario: the script; the built-in default answers every valid request with
@@ -46,6 +51,8 @@ public final class RunningImagesMock: Sendable {
     ) throws {
         var listener = serverConfiguration
         listener.port = 0
+        var configuration = configuration
+        if !listener.isLoopback { configuration.adminRequiresToken = true }
         engine = MockEngine(configuration: configuration, scenario: scenario, clock: clock)
         var logger = Logger(label: "images-mock.testing")
         logger.logLevel = .warning
@@ -53,7 +60,8 @@ public final class RunningImagesMock: Sendable {
     }
 
     /// Starts a mock serving the scenario file at `scenarioFile` (YAML or JSON; canned image
-    /// paths are relative to the file's folder).
+    /// paths are relative to the file's folder, and so are those of scenarios posted to the admin
+    /// API later, unless `configuration.scenarioDirectory` names another folder).
     ///
     /// - Throws: ``ScenarioLoadError`` when the file is missing or invalid (its description lists
     ///   every problem as `file:line:col: error: message`), else what
@@ -63,6 +71,10 @@ public final class RunningImagesMock: Sendable {
         server serverConfiguration: ServerConfiguration = ServerConfiguration(host: "127.0.0.1", port: 0), clock: any MockClock = SystemClock()
     ) throws {
         let scenario = try ScenarioLoader.load(path: scenarioFile)
+        var configuration = configuration
+        if configuration.scenarioDirectory == MockConfiguration().scenarioDirectory {
+            configuration.scenarioDirectory = URL(fileURLWithPath: scenarioFile).deletingLastPathComponent().path
+        }
         try self.init(configuration: configuration, scenario: scenario, server: serverConfiguration, clock: clock)
     }
 

@@ -195,19 +195,18 @@ struct Serve: ParsableCommand {
             throw ExitCode(1)
         }
         let token = adminToken ?? ProcessInfo.processInfo.environment["IMAGES_MOCK_ADMIN_TOKEN"]
-        let loopback = ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.")
-        var configuration = MockConfiguration(
-            // `http://mock:8080/` and `http://mock:8080` name the same base: URLs get one slash.
-            publicBaseURL: publicURL.map { url in String(url.reversed().drop(while: { $0 == "/" }).reversed()) },
-            adminToken: token?.isEmpty == false ? token : nil,
-            adminRequiresToken: !loopback,
-            scenarioDirectory: scenario.first.map { ($0 as NSString).deletingLastPathComponent } ?? FileManager.default.currentDirectoryPath)
-        configuration.overrides = overrides
-        let engine = MockEngine(configuration: configuration, scenario: initial)
         let serverConfiguration = ServerConfiguration(
             host: host, port: port, threadCount: threads, connectionLimit: connectionLimit,
             connectionTimeoutSeconds: connectionTimeout, bodyLimits: BodyLimits(maximumBodyBytes: maxBodyBytes),
             drainTimeout: .milliseconds(Int(drainTimeout * 1000)))
+        var configuration = MockConfiguration(
+            // `http://mock:8080/` and `http://mock:8080` name the same base: URLs get one slash.
+            publicBaseURL: publicURL.map { url in String(url.reversed().drop(while: { $0 == "/" }).reversed()) },
+            adminToken: token?.isEmpty == false ? token : nil,
+            adminRequiresToken: !serverConfiguration.isLoopback,
+            scenarioDirectory: scenario.first.map { ($0 as NSString).deletingLastPathComponent } ?? FileManager.default.currentDirectoryPath)
+        configuration.overrides = overrides
+        let engine = MockEngine(configuration: configuration, scenario: initial)
 
         // Block the stop signals before any thread starts, so every thread inherits the mask and
         // the main thread alone receives them through sigwait (notes, trap 2).

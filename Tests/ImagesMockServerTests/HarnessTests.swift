@@ -1,5 +1,6 @@
 import Foundation
 import ImagesMockCore
+import ImagesMockServer
 import ImagesMockTesting
 import Testing
 
@@ -122,6 +123,51 @@ struct HarnessTests {
             let before = mock.scenario.name
             #expect(throws: ScenarioLoadError.self) { try mock.load(scenarioFile: missing) }
             #expect(mock.scenario.name == before, "the previous scenario stays")
+        }
+    }
+
+    /// The status of `GET path` with an optional bearer token.
+    func adminStatus(_ mock: RunningImagesMock, _ path: String, token: String? = nil) throws -> Int? {
+        let connection = try RawHTTPConnection(port: mock.port)
+        let authorization = token.map { "Authorization: Bearer \($0)\r\n" } ?? ""
+        _ = connection.send("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(authorization)Connection: close\r\n\r\n")
+        return try connection.readResponse()?.status
+    }
+
+    @Test func beyondLoopbackTheAdminAPINeedsItsToken() async throws {
+        try await withImagesMock(server: ServerConfiguration(host: "0.0.0.0", port: 0)) { mock in
+            #expect(mock.baseURL == "http://127.0.0.1:\(mock.port)", "a wildcard host is reached on loopback")
+            let withoutToken = try adminStatus(mock, "/__admin/requests")
+            #expect(withoutToken == 403, "no token configured: the admin API is off")
+            #expect(generate(mock) == 200, "the Images API itself answers")
+        }
+        var configuration = MockConfiguration()
+        configuration.adminToken = "admin-secret"
+        try await withImagesMock(configuration: configuration, server: ServerConfiguration(host: "0.0.0.0", port: 0)) { mock in
+            let withoutToken = try adminStatus(mock, "/__admin/requests")
+            let withToken = try adminStatus(mock, "/__admin/requests", token: "admin-secret")
+            #expect(withoutToken == 401)
+            #expect(withToken == 200)
+        }
+        try await withImagesMock { mock in
+            let onLoopback = try adminStatus(mock, "/__admin/requests")
+            #expect(onLoopback == 200, "loopback needs no token")
+        }
+    }
+
+    @Test func postedScenariosFindImagesBesideTheScenarioFile() async throws {
+        let path = try Self.scenarioFile("version: 1\nname: first\nrules: []\n")
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let picture = try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../scenarios/images/fox.png").standardized)
+        try picture.write(to: folder.appendingPathComponent("fox.png"))
+        let posted = "version: 1\nname: canned\nrules:\n  - respond: { images: [fox.png] }\n"
+        try await withImagesMock(scenarioFile: path) { mock in
+            let connection = try RawHTTPConnection(port: mock.port)
+            _ = connection.send("POST /__admin/scenario HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/yaml\r\nContent-Length: \(posted.utf8.count)\r\nConnection: close\r\n\r\n\(posted)")
+            let answer = try connection.readResponse()
+            #expect(answer?.status == 200, "\(String(decoding: answer?.body ?? [], as: UTF8.self))")
+            #expect(mock.scenario.name == "canned")
         }
     }
 }

@@ -542,8 +542,12 @@ public final class MockEngine: Sendable {
         if let host = request.headers["host"], !host.isEmpty, host.utf8.count < 256, host.utf8.allSatisfy({ Self.hostCharacters[Int($0)] }) {
             return "http://\(host)"
         }
-        return listeningBaseURL.withLock { $0 }
+        return listeningURL
     }
+
+    /// `http://HOST:PORT` of the listener as a client on this machine reaches it (a wildcard
+    /// address becomes loopback), once ``setListeningAddress(host:port:)`` has told it.
+    public var listeningURL: String { listeningBaseURL.withLock { $0 } }
 
     /// Tells the engine the address its server listens on (`http://HOST:PORT`), the base of image
     /// URLs for requests that name no Host. A wildcard address becomes loopback.

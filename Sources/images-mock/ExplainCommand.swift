@@ -6,7 +6,7 @@ struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Tell what the real API would answer to a captured HTTP request, and why.",
-        discussion: "FILE holds a raw request: request line, headers, blank line, body (as a proxy or 'nc -l' captures it; LF line endings in the head are tolerated). Exit status: 0 when the request would succeed, 1 when not."
+        discussion: "FILE holds a raw request: request line, headers, blank line, body (as a proxy or 'nc -l' captures it; LF line endings in the head are tolerated). Exit status: 0 when the request would succeed, 1 when not, 2 when the file cannot be read as a request."
     )
 
     @Argument(help: "The captured request ('-' reads standard input).")
@@ -21,8 +21,12 @@ struct Explain: ParsableCommand {
     @Flag(name: .customLong("require-model"), help: "Require 'model' even before 2026-05-12.")
     var requireModel = false
 
+    @Option(name: .customLong("max-body-bytes"), help: "The server's body limit (serve's flag of the same name): larger bodies get 413.")
+    var maxBodyBytes = BodyLimits().maximumBodyBytes
+
     func validate() throws {
         if let asOf, CalendarDate(asOf) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD, got '\(asOf)'") }
+        if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be >= 1") }
     }
 
     func run() throws {
@@ -30,7 +34,10 @@ struct Explain: ParsableCommand {
         if file == "-" {
             bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
         } else {
-            guard let data = FileManager.default.contents(atPath: file) else { throw Self.unreadable("cannot read '\(file)'") }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else { throw Self.unreadable("cannot read '\(file)': no such file") }
+            guard !isDirectory.boolValue else { throw Self.unreadable("cannot read '\(file)': it is a directory") }
+            guard let data = FileManager.default.contents(atPath: file) else { throw Self.unreadable("cannot read '\(file)': permission denied") }
             bytes = Array(data)
         }
         let parsed: (request: HTTPRequest, notes: [String])
@@ -41,7 +48,7 @@ struct Explain: ParsableCommand {
         }
         let engine = MockEngine(configuration: MockConfiguration(
             validation: ValidationContext(errorStyle: errorStyle, asOf: asOf.flatMap(CalendarDate.init), requireModel: requireModel), seed: 0))
-        let response = engine.respond(to: parsed.request).response
+        let response = engine.respond(to: parsed.request, limits: BodyLimits(maximumBodyBytes: maxBodyBytes)).response
         print(Self.report(request: parsed.request, notes: parsed.notes, response: response))
         if !(200..<300).contains(response.status) { throw ExitCode(1) }
     }

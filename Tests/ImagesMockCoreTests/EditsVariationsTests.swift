@@ -68,6 +68,26 @@ struct EditsVariationsTests {
         return form
     }
 
+    @Test func aFileOverTheCapGetsOneAnswerHoweverTheBodyArrives() throws {
+        let form = gptForm { $0.file("image", [UInt8](repeating: 7, count: 5000)) }
+        let headers = HTTPHeaders([("Authorization", "Bearer sk-test"), ("Content-Type", form.contentType), ("Host", "127.0.0.1:9")])
+        let mock = engine()
+        func answer(inChunksOf size: Int) -> HTTPResponse {
+            var intake = RequestIntake(head: HTTPRequest(method: "POST", path: Endpoint.edits.path, headers: headers),
+                                       multipartLimits: MultipartLimits(maxParts: 64, maxFileBytes: 1000, maxTotalBytes: .max))
+            let bytes = form.bytes
+            for start in stride(from: 0, to: bytes.count, by: size) { intake.receive(bytes[start..<min(bytes.count, start + size)]) }
+            return mock.respond(to: &intake).response
+        }
+        let whole = answer(inChunksOf: form.bytes.count)
+        #expect(whole.status == 400)
+        #expect(try error(whole).code == "file_too_large", "the model field came first: \(whole.bodyText)")
+        for size in [1, 16, 999] {
+            let cut = answer(inChunksOf: size)
+            #expect(cut.status == whole.status && cut.bodyText == whole.bodyText, "chunks of \(size)")
+        }
+    }
+
     @Test func octetStreamFileIsRejectedByItsDeclaredType() throws {
         let response = send(gptForm { $0.file("image", filename: "upload", type: "application/octet-stream", Self.rgba) })
         #expect(response.status == 400)

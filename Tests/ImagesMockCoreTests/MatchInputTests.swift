@@ -48,6 +48,26 @@ struct HTTPRequestTargetTests {
         #expect(combining.path == "/caf\u{65}\u{301}")
         #expect(combining.query == "\u{301}x")
     }
+
+    @Test func anAbsoluteFormTargetNamesThePathAndTheHost() {
+        let request = HTTPRequest(method: "POST", target: "http://mock.example:8080/v1/images/generations?x=1",
+                                  headers: HTTPHeaders([("Host", "proxy.local")]))
+        #expect(request.path == "/v1/images/generations")
+        #expect(request.query == "x=1")
+        #expect(request.headers["host"] == "mock.example:8080")
+        #expect(request.headers.values(for: "host").count == 1)
+
+        let bare = HTTPRequest(method: "GET", target: "HTTPS://mock.example?y")
+        #expect(bare.path == "/" && bare.query == "y" && bare.headers["host"] == "mock.example")
+    }
+
+    @Test func otherTargetsAreKeptAsSent() {
+        for target in ["/v1/images/generations", "http:/v1", "http://", "ftp://host/v1", "/http://x/y"] {
+            let request = HTTPRequest(method: "GET", target: target)
+            #expect(request.path == target, "\(target)")
+            #expect(request.headers["host"] == nil)
+        }
+    }
 }
 
 @Suite("Header names")

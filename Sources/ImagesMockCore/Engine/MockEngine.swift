@@ -92,9 +92,17 @@ public final class MockEngine: Sendable {
         return RequestIntake(head: head, multipartLimits: takesMultipart ? Self.multipartLimits : nil)
     }
 
-    /// The answer to one complete request.
-    public func respond(to request: HTTPRequest) -> ResponsePlan {
+    /// The answer to one complete request, reached the way the server reaches it: a body whose
+    /// end cannot be told, or over `limits`, is answered without reading it, and the body goes
+    /// through the same intake as the server's chunks (its multipart limits included). So a
+    /// captured request gets from `images-mock explain` what it got from the server.
+    public func respond(to request: HTTPRequest, limits: BodyLimits = BodyLimits()) -> ResponsePlan {
         var intake = makeIntake(method: request.method, target: request.query.map { "\(request.path)?\($0)" } ?? request.path, headers: request.headers)
+        if let defect = framingDefect(intake.head) { return defect.completed() }
+        let declared = request.headers["content-length"].flatMap { Int($0) }
+        if max(declared ?? 0, request.body.count) > limits.maximumBodyBytes {
+            return payloadTooLarge(intake.head, limit: limits.maximumBodyBytes).completed()
+        }
         intake.receive(request.body)
         return respond(to: &intake).completed()
     }

@@ -42,9 +42,16 @@ public struct RequestIntake {
             try parser!.push(bytes)
             while let part = parser!.nextPart() { parts.append(part) }
         } catch {
+            keepCompletedParts()
             failure = error
             parser = nil
         }
+    }
+
+    /// The parts the parser completed before a defect: the answer depends on them (a `model`
+    /// field before an over-large file), however the body was cut into chunks.
+    private mutating func keepCompletedParts() {
+        while let part = parser?.nextPart() { parts.append(part) }
     }
 
     /// Takes the next chunk of the body, whatever its size.
@@ -60,6 +67,7 @@ public struct RequestIntake {
                 try parser!.finish()
                 while let part = parser!.nextPart() { parts.append(part) }
             } catch {
+                keepCompletedParts()
                 failure = error
             }
             parser = nil

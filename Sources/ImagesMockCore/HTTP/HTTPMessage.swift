@@ -67,13 +67,40 @@ public struct HTTPRequest: Sendable {
     }
 
     /// Splits a request target such as `/v1/images/generations?x=1` into path and query.
+    ///
+    /// An absolute-form target (`http://host:port/v1/...`, as a client sends it to a proxy, and
+    /// so as a proxy's capture holds it) names the path after its authority, and its authority
+    /// replaces the Host header (RFC 9112 §3.2.2).
     public init(method: String, target: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+        var target = target
+        var headers = headers
+        if let absolute = Self.absoluteForm(target) {
+            target = absolute.originForm
+            headers.set("Host", absolute.authority)
+        }
         // Searched as bytes: a Character search would break the target into grapheme clusters.
         if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
             self.init(method: method, path: String(target[..<mark]), query: String(target[target.utf8.index(after: mark)...]), headers: headers, body: body)
         } else {
             self.init(method: method, path: target, headers: headers, body: body)
         }
+    }
+
+    /// `http://AUTHORITY/PATH?QUERY` (or https) as its authority and `/PATH?QUERY`; `nil` for
+    /// any other target.
+    static func absoluteForm(_ target: String) -> (authority: String, originForm: String)? {
+        let bytes = target.utf8
+        guard let separator = bytes.firstIndex(of: UInt8(ascii: ":")),
+              ["http", "https"].contains(target[..<separator].lowercased()),
+              target[separator...].hasPrefix("://")
+        else { return nil }
+        let authorityStart = target.utf8.index(separator, offsetBy: 3)
+        let rest = target[authorityStart...]
+        let authorityEnd = rest.utf8.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? rest.endIndex
+        let authority = String(rest[..<authorityEnd])
+        guard !authority.isEmpty else { return nil }
+        let remainder = String(rest[authorityEnd...])
+        return (authority, remainder.hasPrefix("/") ? remainder : "/" + remainder)
     }
 }
 

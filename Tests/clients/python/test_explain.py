@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import socket
 import subprocess
 
 import pytest
@@ -72,3 +74,59 @@ def test_a_capture_that_cannot_be_read_exits_2_with_the_reason(tmp_path, content
     assert result.returncode == 2, (result.returncode, result.stderr[-300:])
     assert result.stderr.startswith("Error: "), result.stderr[-300:]
     assert "Usage:" not in result.stderr
+    if content is None:
+        assert result.stderr.strip().endswith(": no such file"), result.stderr
+
+
+def test_a_folder_is_not_a_capture(tmp_path):
+    result = subprocess.run([str(binary_path()), "explain", str(tmp_path)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"Error: cannot read '{tmp_path}': it is a directory", result.stderr
+
+
+def live_answer(port: int, data: bytes) -> tuple[int, bytes]:
+    """Status and body the running server gives to `data`, sent as it was captured."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(data)
+        sock.shutdown(socket.SHUT_WR)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+def explained_answer(tmp_path, data: bytes, *args: str) -> tuple[int, bytes]:
+    result = explain(tmp_path, data, *args)
+    assert result.returncode in (0, 1), result.stderr
+    status_line = next(line for line in result.stdout.splitlines() if line.startswith("HTTP "))
+    body = result.stdout.split("\n\n", 2)[2].split("\n\nWhy: ")[0]
+    return int(status_line.split()[1]), body.encode()
+
+
+def edits_capture(head_lines: list[bytes], body: bytes) -> bytes:
+    return b"\r\n".join(head_lines) + b"\r\n\r\n" + body
+
+
+@pytest.mark.parametrize("case", ["conflicting lengths", "gzip coding", "absolute-form target", "over the body limit"])
+def test_explain_agrees_with_the_server_on_framing_and_limits(tmp_path, servers, case):
+    """explain once judged these by the body alone: 200 or a multipart error where the server said 400, 501 or 413."""
+    valid = capture("image/png")
+    head, _, body = valid.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    if case == "conflicting lengths":
+        lines.append(b"Content-Length: 5")
+    elif case == "gzip coding":
+        lines = [line for line in lines if not line.startswith(b"Content-Length")] + [b"Transfer-Encoding: gzip"]
+    elif case == "absolute-form target":
+        lines[0] = b"POST http://api.openai.com/v1/images/edits HTTP/1.1"
+    limit = ["--max-body-bytes", "256"] if case == "over the body limit" else []
+    server = servers.get(*limit)
+    data = edits_capture(lines, body)
+    live = live_answer(server.port, data)
+    explained = explained_answer(tmp_path, data, *limit)
+    expected = {"conflicting lengths": 400, "gzip coding": 501, "absolute-form target": 200, "over the body limit": 413}[case]
+    assert live[0] == expected, live
+    assert explained[0] == live[0], (explained, live)
+    if expected != 200:
+        assert json.loads(explained[1]) == json.loads(live[1])

@@ -332,6 +332,22 @@ struct EditsVariationsTests {
         #expect(response.headers["x-ratelimit-remaining-tokens"] == String(100_000 - total))
     }
 
+    @Test func anEditWithoutContentTypeIsReadAsJSONOnceEditsTakeJSON() throws {
+        let body = Array(#"{"model":"gpt-image-2","prompt":"x","images":[{"file_id":"file-abc"}]}"#.utf8)
+        func edit(_ contentType: String?, asOf: String? = nil) -> HTTPResponse {
+            var headers = HTTPHeaders([("Authorization", "Bearer k")])
+            if let contentType { headers.set("Content-Type", contentType) }
+            return engine(asOf: asOf).respond(to: HTTPRequest(method: "POST", path: "/v1/images/edits", headers: headers, body: body)).response
+        }
+        #expect(edit(nil).status == 200)
+        let before = edit(nil, asOf: "2026-07-31")
+        #expect(before.status == 415)
+        #expect(before.headers["x-images-mock-diagnosis"]?.hasPrefix("The request has no Content-Type header") == true)
+        let text = edit("text/plain")
+        #expect(text.status == 415)
+        #expect(text.headers["x-images-mock-diagnosis"] == "Edits take multipart/form-data (files as parts) or application/json (images as references), not text/plain.")
+    }
+
     @Test func jsonEditsTakeImageReferences() throws {
         let headers = HTTPHeaders([("Authorization", "Bearer k"), ("Content-Type", "application/json")])
         func edit(_ json: String) -> HTTPResponse {

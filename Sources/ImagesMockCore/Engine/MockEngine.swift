@@ -470,7 +470,8 @@ public final class MockEngine: Sendable {
             }
             return FormParameters.parameters(from: upload.parts)
         }
-        if contentType?.essence == "application/json" && endpoint == .edits && jsonEditsAvailable {
+        // No Content-Type at all is read as JSON, as on generations (README, decisions).
+        if endpoint == .edits && jsonEditsAvailable && (contentType?.essence == "application/json" || declared == nil) {
             return RequestParameters(json: try parseJSONObject(request.body))
         }
         // Contract row 17: the header value is echoed verbatim.
@@ -485,7 +486,9 @@ public final class MockEngine: Sendable {
         case nil:
             error.diagnosis = "The request has no Content-Type header; a multipart body needs 'multipart/form-data; boundary=...', which HTTP clients add themselves (curl -F, requests files=, FormData)."
         default:
-            error.diagnosis = "This endpoint takes multipart/form-data (files as parts), not \(contentType!.essence)."
+            error.diagnosis = endpoint == .edits && jsonEditsAvailable
+                ? "Edits take multipart/form-data (files as parts) or application/json (images as references), not \(contentType!.essence)."
+                : "This endpoint takes multipart/form-data (files as parts), not \(contentType!.essence)."
         }
         throw error
     }

@@ -139,8 +139,9 @@ struct EditsVariationsTests {
         #expect(body.type == "image_generation_user_error")
     }
 
-    @Test func imageSentAsText() throws {
-        let body = try error(send(gptForm { $0.text("image", "iVBORw0KGgo=") }))
+    @Test(arguments: ["image", "image[]"])
+    func imageSentAsText(_ field: String) throws {
+        let body = try error(send(gptForm { $0.text(field, "iVBORw0KGgo=") }))
         #expect(body.message == "Invalid type for 'image': expected one of an array of files or file, but got a string instead.")
         #expect(body.code == "invalid_type")
         #expect(body.param == "image")

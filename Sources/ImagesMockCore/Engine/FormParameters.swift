@@ -36,8 +36,10 @@ enum FormParameters {
                 insert(.string(text), at: path.dropFirst(), into: &object)
                 objects[path[0]] = object
             } else {
-                note(part.name)
-                texts[part.name] = text
+                // `image[]=text` is the "image sent as text" mistake too, not an unknown `image[]`.
+                let name = String(baseName(part.name))
+                note(name)
+                texts[name] = text
             }
         }
         let entries: [(name: String, value: ParameterValue)] = order.map { name in

@@ -88,6 +88,71 @@ struct EditsVariationsTests {
         }
     }
 
+    /// README: every 4xx the mock writes itself carries `x-images-mock-diagnosis`, and it fits the case.
+    @Test func rejectionsCarryAFittingDiagnosis() throws {
+        func diagnosis(_ response: HTTPResponse) -> String {
+            #expect((400..<500).contains(response.status))
+            return response.headers["x-images-mock-diagnosis"] ?? "<none>"
+        }
+        func dalle(_ image: [UInt8], to endpoint: Endpoint = .edits) -> FormBody {
+            var form = FormBody()
+            form.text("model", "dall-e-2")
+            if endpoint == .edits { form.text("prompt", "x") }
+            form.file("image", image)
+            return form
+        }
+        #expect(diagnosis(send(dalle(TestImages.png(64, 32, alpha: true)))).contains("is 64x32 pixels; this model takes square images only"))
+        #expect(diagnosis(send(dalle(TestImages.png(64, 32, alpha: false), to: .variations), to: .variations)).contains("square images only"))
+        #expect(diagnosis(send(dalle(makePNG(width: 64, height: 64, colourType: 0), to: .variations), to: .variations))
+            == "'image' is a PNG in mode L (grayscale); this model takes RGB or RGBA: convert it first (Pillow: image.convert('RGBA')).")
+        var untyped = FormBody()
+        untyped.text("model", "dall-e-2")
+        untyped.text("prompt", "x")
+        untyped.file("image", type: nil, Self.rgba)
+        #expect(!diagnosis(send(untyped)).contains("jpeg"), "dall-e-2 takes PNG only")
+        let seventeen = gptForm { form in for _ in 0..<17 { form.file("image[]", Self.rgb) } }
+        #expect(diagnosis(send(seventeen)) == "17 images were sent as 'image'; one edit takes at most 16. Send fewer, or combine them into one image first.")
+        var both = FormBody()
+        both.text("model", "gpt-image-2.5-flare")
+        both.text("prompt", "x")
+        both.file("image", Self.rgba)
+        both.file("mask", Self.rgba)
+        both.file("markup", Self.rgba)
+        #expect(diagnosis(send(both)).hasPrefix("Send either 'mask' or 'markup', not both"))
+        let empty = gptForm { $0.file("image", filename: "", type: "application/octet-stream", []) }
+        #expect(diagnosis(send(empty)).hasPrefix("The file part 'image' is empty (0 bytes"))
+
+        let headers = HTTPHeaders([("Authorization", "Bearer k"), ("Content-Type", "application/json")])
+        func json(_ body: String, style: ErrorStyle = .current, path: String = "/v1/images/edits", extra: [(String, String)] = []) -> HTTPResponse {
+            var all = headers
+            for (name, value) in extra { all.set(name, value) }
+            return engine(style: style).respond(to: HTTPRequest(method: "POST", path: path, headers: all, body: Array(body.utf8))).response
+        }
+        let gif = "data:image/gif;base64," + Data([0x47, 0x49, 0x46, 0x38, 0x39, 0x61]).base64EncodedString()
+        #expect(diagnosis(json(#"{"model":"gpt-image-2","prompt":"x","images":[{"image_url":"\#(gif)"}]}"#)).contains("declares image/gif"))
+        #expect(diagnosis(json(#"{"model":"gpt-image-2","prompt":"x","images":[{"file_id":"f"}],"mask":"abc"}"#)).contains(#"an object {"image_url""#))
+        #expect(diagnosis(json(#"{"model":"gpt-image-2","prompt":"x"}"#, extra: [("OpenAI-Version", "1999-01-01")])).contains("no OpenAI-Version request header"))
+        #expect(diagnosis(json("{}", path: "/images/edits")).hasPrefix("Did you mean POST /v1/images/edits?"))
+        #expect(diagnosis(json("{}", path: "/v1/chat/completions")).hasPrefix("No such route. The Images API is POST /v1/images/generations"))
+
+        // Era A answers with param null: the diagnosis still names the rule.
+        let legacyGenerations = [
+            #"{"model":"dall-e-2"}"#: "'prompt' is",
+            #"{"model":"dall-e-2","prompt":"x","colour":"red"}"#: "dall-e-2 on /v1/images/generations takes:",
+            #"{"model":"dall-e-2","prompt":"x","n":15}"#: "'n' is an integer from 1 to 10",
+            #"{"model":"dall-e-2","prompt":"x","size":"9x9"}"#: "'size' is one of",
+        ]
+        for (body, expected) in legacyGenerations {
+            let answer = json(body, style: .legacy, path: "/v1/images/generations")
+            #expect(try error(answer).param == nil)
+            #expect(diagnosis(answer).contains(expected), "\(body): \(diagnosis(answer))")
+        }
+        var legacyEdit = FormBody()
+        legacyEdit.text("model", "dall-e-2")
+        legacyEdit.text("prompt", "x")
+        #expect(diagnosis(send(legacyEdit, engine: engine(style: .legacy))).contains("'image' is"))
+    }
+
     @Test func octetStreamFileIsRejectedByItsDeclaredType() throws {
         let response = send(gptForm { $0.file("image", filename: "upload", type: "application/octet-stream", Self.rgba) })
         #expect(response.status == 400)

@@ -24,6 +24,9 @@ public struct APIError: Error, Sendable, Equatable {
     public var diagnosis: String?
     /// A bare answer without a body (the retired routes of era C).
     public var hasEmptyBody: Bool
+    /// The parameter the error concerns when ``param`` does not name it (era A answers with
+    /// `param` null): diagnoses read it. Never sent.
+    public var subject: String?
 
     public init(
         status: Int,
@@ -34,7 +37,8 @@ public struct APIError: Error, Sendable, Equatable {
         extraMembers: JSONObject = JSONObject(),
         headers: HTTPHeaders = HTTPHeaders(),
         diagnosis: String? = nil,
-        hasEmptyBody: Bool = false
+        hasEmptyBody: Bool = false,
+        subject: String? = nil
     ) {
         self.status = status
         self.message = message
@@ -45,6 +49,7 @@ public struct APIError: Error, Sendable, Equatable {
         self.headers = headers
         self.diagnosis = diagnosis
         self.hasEmptyBody = hasEmptyBody
+        self.subject = subject
     }
 
     /// A bare 404: empty body, only `x-content-type-options: nosniff` (contract row 30a).

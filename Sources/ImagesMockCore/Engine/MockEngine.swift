@@ -435,8 +435,10 @@ public final class MockEngine: Sendable {
         let normalized = request.path.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         if Endpoint.allCases.contains(where: { $0.path == request.path }) {
             error.diagnosis = "\(request.path) only answers POST."
-        } else if let near = Endpoint.allCases.first(where: { $0.path.dropFirst() == normalized || $0.path.dropFirst(3) == normalized }) {
+        } else if let near = Endpoint.allCases.first(where: { $0.path.dropFirst() == normalized || $0.path.dropFirst("/v1/".count) == normalized }) {
             error.diagnosis = "Did you mean POST \(near.path)? The path must match exactly (lower case, /v1 prefix, no trailing slash)."
+        } else {
+            error.diagnosis = "No such route. The Images API is POST \(Endpoint.allCases.map(\.path).joined(separator: ", ")); a client's base URL ends in /v1."
         }
         return error
     }
@@ -445,7 +447,8 @@ public final class MockEngine: Sendable {
         guard let version = headers["openai-version"], !Self.supportedAPIVersions.contains(version) else { return }
         throw APIError(
             status: 400,
-            message: "Unsupported OpenAI-Version header provided: \(version). (HINT: you can provide any of the following supported versions: \(Self.supportedAPIVersions.joined(separator: ", ")). Alternatively, you can simply omit this header to use the default version associated with your account.)")
+            message: "Unsupported OpenAI-Version header provided: \(version). (HINT: you can provide any of the following supported versions: \(Self.supportedAPIVersions.joined(separator: ", ")). Alternatively, you can simply omit this header to use the default version associated with your account.)",
+            diagnosis: "The OpenAI SDKs send no OpenAI-Version request header; '\(version)' came from your code or a proxy. Remove it, or send one of \(Self.supportedAPIVersions.joined(separator: ", ")).")
     }
 
     // MARK: - Edits and variations

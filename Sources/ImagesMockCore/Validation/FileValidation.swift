@@ -88,7 +88,8 @@ extension RequestValidator {
                 var error = APIError(
                     status: 400, message: "Invalid file '\(label)': failed to determine mimetype. Ensure you are providing the file's mimetype as part of the 'Content-Type' header.",
                     param: label, code: "missing_file_mimetype")
-                error.diagnosis = "The file part '\(file.fieldName)' has no Content-Type header. Add 'Content-Type: image/png' (or jpeg/webp) to the part; with curl use -F '\(file.fieldName)=@file.png;type=image/png'."
+                let others = mimeTypes.filter { $0 != "image/png" }.map { $0.replacingOccurrences(of: "image/", with: "") }
+                error.diagnosis = "The file part '\(file.fieldName)' has no Content-Type header. Add 'Content-Type: image/png'\(others.isEmpty ? "" : " (or \(others.joined(separator: "/")))") to the part; with curl use -F '\(file.fieldName)=@file.png;type=image/png'."
                 // The legacy era had no mimetype errors: its dall-e-2 rejection covers this too,
                 // as it does a declared type that is not PNG.
                 if dalleRules && context.errorStyle == .legacy { throw dalleFormatError(diagnosis: error.diagnosis) }
@@ -100,8 +101,11 @@ extension RequestValidator {
                     status: 400, message: "Invalid file '\(label)': unsupported mimetype ('\(mediaType.essence)'). Supported file formats are \(supported).",
                     param: label, code: "unsupported_file_mimetype")
                 let sniffed = ImageInspector.sniff(file.content)
-                if mediaType.essence == "application/octet-stream" {
-                    error.diagnosis = "The part's declared Content-Type decides, not its bytes\(sniffed.map { " (they are \($0.mimeType))" } ?? ""). Clients send application/octet-stream for raw bytes without a known file name: give the part its type (Python: a (name, bytes, \"image/png\") tuple or a file name ending in .png/.jpg/.webp; JavaScript: new Blob([bytes], {type: \"image/png\"}); curl: -F 'image=@a.png;type=image/png')."
+                let extensions = mimeTypes.map { ".\($0.replacingOccurrences(of: "image/", with: "").replacingOccurrences(of: "jpeg", with: "jpg"))" }.joined(separator: "/")
+                if file.byteCount == 0 {
+                    error.diagnosis = "The file part '\(file.fieldName)' is empty (0 bytes\(file.filename == "" ? ", file name \"\"" : "")): no file was chosen or the file was read before it was sent. A browser sends an empty file input this way."
+                } else if mediaType.essence == "application/octet-stream" {
+                    error.diagnosis = "The part's declared Content-Type decides, not its bytes\(sniffed.map { " (they are \($0.mimeType))" } ?? ""). Clients send application/octet-stream for raw bytes without a known file name: give the part its type (Python: a (name, bytes, \"image/png\") tuple or a file name ending in \(extensions); JavaScript: new Blob([bytes], {type: \"image/png\"}); curl: -F 'image=@a.png;type=image/png')."
                 } else {
                     error.diagnosis = "The part declares \(mediaType.essence)\(sniffed.map { "; its bytes are \($0.mimeType)" } ?? ""). Declare one of \(mimeTypes.joined(separator: ", "))."
                 }
@@ -131,18 +135,32 @@ extension RequestValidator {
             throw dalleFormatError(diagnosis: "The bytes are \(info.format.mimeType); this model takes \(formats.joined(separator: "/")) only, whatever the declared type.")
         }
         if spec.requireSquare == true && info.width != info.height {
-            throw APIError(status: 400, message: "Invalid input image - expected an image with equal width and height, got \(info.width)x\(info.height) instead.")
+            throw APIError(
+                status: 400, message: "Invalid input image - expected an image with equal width and height, got \(info.width)x\(info.height) instead.",
+                diagnosis: "'\(label)' is \(info.width)x\(info.height) pixels; this model takes square images only: crop or pad it to a square first.")
         }
         if let modes = spec.modes, !modes.contains(info.mode), !(spec.modesWaivedBy.map { sent[$0] != nil } ?? false) {
             let list = modes.map { "'\($0)'" }.joined(separator: ", ")
             var error = APIError(status: 400, message: "Invalid input image - format must be in [\(list)], got \(info.mode).")
-            if spec.modesWaivedBy != nil {
-                error.diagnosis = "Without a mask, the image's transparent pixels mark the area to edit, so it needs an alpha channel; add one or send a mask."
-            }
+            error.diagnosis = spec.modesWaivedBy != nil
+                ? "Without a mask, the image's transparent pixels mark the area to edit, so it needs an alpha channel; add one or send a mask."
+                : "'\(label)' is a PNG in mode \(info.mode) (\(Self.modeDescription(info.mode))); this model takes \(modes.joined(separator: " or ")): convert it first (Pillow: image.convert('RGBA'))."
             throw error
         }
         if spec.requiresAlpha == true && !info.hasAlpha { throw missingAlpha(label: label, info: info) }
         return AcceptedImage(file: file, info: info)
+    }
+
+    /// Pillow's image modes in words.
+    static func modeDescription(_ mode: String) -> String {
+        switch mode {
+        case "L": "grayscale"
+        case "LA": "grayscale with alpha"
+        case "P": "palette colours"
+        case "RGB": "colour without alpha"
+        case "RGBA": "colour with alpha"
+        default: mode
+        }
     }
 
     /// A mask (or markup) without an alpha channel, uploaded or in a data URL.
@@ -206,13 +224,15 @@ extension RequestValidator {
     private func arrayTooLong(_ name: String, maximum: Int, count: Int) -> APIError {
         legacy(APIError(
             status: 400, message: "Invalid '\(name)': array too long. Expected an array with maximum length \(maximum), but got an array with length \(count) instead.",
-            param: name, code: "array_above_max_length"))
+            param: name, code: "array_above_max_length",
+            diagnosis: "\(count) images were sent as '\(name)'; one edit takes at most \(maximum). Send fewer, or combine them into one image first."))
     }
 
     /// Era A had neither `param` nor `code`.
     private func legacy(_ error: APIError) -> APIError {
         guard context.errorStyle == .legacy else { return error }
         var stripped = error
+        stripped.subject = error.param.map { String($0.prefix { $0 != "[" }) }
         stripped.param = nil
         stripped.code = nil
         return stripped
@@ -224,7 +244,9 @@ extension RequestValidator {
             let name = relation.name
             let spec = relation.spec
             for other in spec.excludes ?? [] where provided.contains(other) {
-                throw legacy(APIError(status: 400, message: "Invalid '\(name)': '\(name)' cannot be combined with '\(other)'.", param: name, code: "invalid_value"))
+                throw legacy(APIError(
+                    status: 400, message: "Invalid '\(name)': '\(name)' cannot be combined with '\(other)'.", param: name, code: "invalid_value",
+                    diagnosis: "Send either '\(other)' or '\(name)', not both: each marks the area to change in its own way."))
             }
             guard let references = spec.sameSizeAs,
                 case .images(let own)? = values[name], let mine = own.first?.info,
@@ -311,7 +333,8 @@ extension RequestValidator {
         guard ["image/png", "image/jpeg", "image/webp"].contains(mimeType) else {
             throw legacy(APIError(
                 status: 400, message: "Invalid file '\(label)': unsupported mimetype ('\(mimeType)'). Supported file formats are 'image/jpeg', 'image/png', and 'image/webp'.",
-                param: label, code: "unsupported_file_mimetype"))
+                param: label, code: "unsupported_file_mimetype",
+                diagnosis: "The data URL of \(label) declares \(mimeType.isEmpty ? "no media type" : mimeType); it must be data:image/png, data:image/jpeg or data:image/webp (convert the image first)."))
         }
         guard header.hasSuffix(";base64"), let data = Data(base64Encoded: String(text[text.index(after: comma)...])) else {
             throw legacy(APIError(status: 400, message: "Invalid '\(label).image_url': the data URL is not valid base64.", param: "\(label).image_url", code: "invalid_value"))

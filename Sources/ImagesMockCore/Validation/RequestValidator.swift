@@ -226,17 +226,17 @@ public struct RequestValidator: Sendable {
             return explained
         }
         let form = rules.form(parameters.form)
-        let name = error.param.map { String($0.prefix { $0 != "[" && $0 != "." }) }
-        if error.code == "unknown_parameter" || (error.param != nil && name.map { !form.acceptedNames.contains($0) } == true) {
+        let name = (error.param ?? error.subject).map { String($0.prefix { $0 != "[" && $0 != "." }) }
+        if error.code == "unknown_parameter" || name.map({ !form.acceptedNames.contains($0) }) == true {
             explained.diagnosis = "\(model.id) on \(path) takes: \(form.acceptedNamesText)."
         } else if let name, let spec = rules.specs[name] {
-            explained.diagnosis = "For \(model.id) on \(path), '\(name)' is \(Self.describe(spec))."
+            explained.diagnosis = "For \(model.id) on \(path), '\(name)' is \(Self.describe(spec, form: parameters.form))."
         }
         return explained
     }
 
-    /// A parameter's rule in a few words, for diagnoses.
-    static func describe(_ spec: ParameterSpec) -> String {
+    /// A parameter's rule in a few words, for diagnoses, as the request's body form takes it.
+    static func describe(_ spec: ParameterSpec, form: BodyForm) -> String {
         var text: String
         switch spec.kind {
         case .integer:
@@ -256,7 +256,10 @@ public struct RequestValidator: Sendable {
             }
         case .boolean: text = "true or false"
         case .freeSize: text = "'auto' or WIDTHxHEIGHT within the model's edge, multiple-of-16, aspect and pixel limits"
-        case .file: text = "a file part" + (spec.maxBytes.map { " under \($0) bytes" } ?? "")
+        case .file where form == .json:
+            text = "an object {\"image_url\": \"https://... or data:image/png;base64,...\"} or {\"file_id\": \"file-...\"}"
+        case .file:
+            text = (spec.array == true ? "up to \(spec.maxFiles ?? 1) file parts" : "a file part") + (spec.maxBytes.map { " under \($0) bytes\(spec.array == true ? " each" : "")" } ?? "")
         case .imageReferences: text = "an array of {\"image_url\": ...} or {\"file_id\": ...} objects"
         case .object: text = "an object"
         case .any: text = "any JSON value"

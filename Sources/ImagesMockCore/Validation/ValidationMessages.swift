@@ -13,14 +13,14 @@ public struct ValidationMessages: Sendable {
     public func missingParameter(_ name: String) -> APIError {
         switch style {
         case .current: APIError(status: 400, message: "Missing required parameter: '\(name)'.", param: name, code: "missing_required_parameter")
-        case .legacy: APIError(status: 400, message: "'\(name)' is a required property")
+        case .legacy: APIError(status: 400, message: "'\(name)' is a required property", subject: name)
         }
     }
 
     public func unknownParameter(_ name: String) -> APIError {
         switch style {
         case .current: APIError(status: 400, message: "Unknown parameter: '\(name)'.", param: name, code: "unknown_parameter")
-        case .legacy: APIError(status: 400, message: "Additional properties are not allowed ('\(name)' was unexpected)")
+        case .legacy: APIError(status: 400, message: "Additional properties are not allowed ('\(name)' was unexpected)", subject: name)
         }
     }
 
@@ -30,7 +30,7 @@ public struct ValidationMessages: Sendable {
         case .current:
             APIError(status: 400, message: "Invalid type for '\(name)': expected \(expected), but got \(value.typeDescription) instead.", param: name, code: "invalid_type")
         case .legacy:
-            APIError(status: 400, message: "\(PythonRepr.describe(value)) is not of type '\(schemaType)' - '\(name)'")
+            APIError(status: 400, message: "\(PythonRepr.describe(value)) is not of type '\(schemaType)' - '\(name)'", subject: name)
         }
     }
 
@@ -41,7 +41,7 @@ public struct ValidationMessages: Sendable {
         case .current:
             APIError(status: 400, message: "Invalid type for '\(name)': expected \(expected), but got \(gotDescription) instead.", param: name, code: "invalid_type")
         case .legacy:
-            APIError(status: 400, message: "\(gotDescription) is not of type '\(schemaType)' - '\(name)'")
+            APIError(status: 400, message: "\(gotDescription) is not of type '\(schemaType)' - '\(name)'", subject: name)
         }
     }
 
@@ -51,7 +51,7 @@ public struct ValidationMessages: Sendable {
         case .current:
             APIError(status: 400, message: "Invalid type for '\(name)': expected \(expected), but got a string value that could not be converted into \(expected).", param: name, code: "invalid_type")
         case .legacy:
-            APIError(status: 400, message: "\(PythonRepr.quote(text)) is not of type '\(schemaType)' - '\(name)'")
+            APIError(status: 400, message: "\(PythonRepr.quote(text)) is not of type '\(schemaType)' - '\(name)'", subject: name)
         }
     }
 
@@ -60,7 +60,7 @@ public struct ValidationMessages: Sendable {
         case .current:
             APIError(status: 400, message: "Invalid value: '\(value)'. Supported values are: \(EnglishList.joined(supported.map { "'\($0)'" }, conjunction: "and")).", param: name, code: "invalid_value")
         case .legacy:
-            APIError(status: 400, message: "\(PythonRepr.quote(value)) is not one of [\(supported.map(PythonRepr.quote).joined(separator: ", "))] - '\(name)'")
+            APIError(status: 400, message: "\(PythonRepr.quote(value)) is not one of [\(supported.map(PythonRepr.quote).joined(separator: ", "))] - '\(name)'", subject: name)
         }
     }
 
@@ -69,7 +69,7 @@ public struct ValidationMessages: Sendable {
         case .current:
             APIError(status: 400, message: "Invalid '\(name)': integer below minimum value. Expected a value >= \(minimum), but got \(lexeme) instead.", param: name, code: "integer_below_min_value")
         case .legacy:
-            APIError(status: 400, message: "\(lexeme) is less than the minimum of \(minimum) - '\(name)'")
+            APIError(status: 400, message: "\(lexeme) is less than the minimum of \(minimum) - '\(name)'", subject: name)
         }
     }
 
@@ -78,7 +78,7 @@ public struct ValidationMessages: Sendable {
         case .current:
             APIError(status: 400, message: "Invalid '\(name)': integer above maximum value. Expected a value <= \(maximum), but got \(lexeme) instead.", param: name, code: "integer_above_max_value")
         case .legacy:
-            APIError(status: 400, message: "\(lexeme) is greater than the maximum of \(maximum) - '\(name)'")
+            APIError(status: 400, message: "\(lexeme) is greater than the maximum of \(maximum) - '\(name)'", subject: name)
         }
     }
 
@@ -92,7 +92,7 @@ public struct ValidationMessages: Sendable {
         case .current:
             APIError(status: 400, message: "Invalid '\(name)': empty string. Expected a string with minimum length 1, but got an empty string instead.", param: name, code: "empty_string")
         case .legacy:
-            APIError(status: 400, message: "'' is too short - '\(name)'")
+            APIError(status: 400, message: "'' is too short - '\(name)'", subject: name)
         }
     }
 
@@ -101,7 +101,7 @@ public struct ValidationMessages: Sendable {
         case .current:
             APIError(status: 400, message: "Invalid '\(name)': string too short. Expected a string with minimum length \(minimum), but got a string with length \(length) instead.", param: name, code: "string_below_min_length")
         case .legacy:
-            APIError(status: 400, message: "'...' is too short - '\(name)'")
+            APIError(status: 400, message: "'...' is too short - '\(name)'", subject: name)
         }
     }
 
@@ -112,9 +112,9 @@ public struct ValidationMessages: Sendable {
         case .legacy:
             if let legacyTemplate {
                 let message = legacyTemplate.replacingOccurrences(of: "{max}", with: String(maximum)).replacingOccurrences(of: "{length}", with: String(length))
-                return APIError(status: 400, message: message)
+                return APIError(status: 400, message: message, subject: name)
             }
-            return APIError(status: 400, message: "\(PythonRepr.quote(value)) is too long - '\(name)'")
+            return APIError(status: 400, message: "\(PythonRepr.quote(value)) is too long - '\(name)'", subject: name)
         }
     }
 
@@ -122,7 +122,7 @@ public struct ValidationMessages: Sendable {
     public func modelNotFound(_ id: String) -> APIError {
         switch style {
         case .current: APIError(status: 400, message: "The model '\(id)' does not exist.", type: "image_generation_user_error", param: "model", code: "invalid_value")
-        case .legacy: APIError(status: 400, message: "The model '\(id)' does not exist.")
+        case .legacy: APIError(status: 400, message: "The model '\(id)' does not exist.", subject: "model")
         }
     }
 
@@ -131,7 +131,7 @@ public struct ValidationMessages: Sendable {
         let message = "Invalid size '\(value)'. \(reason)"
         switch style {
         case .current: return APIError(status: 400, message: message, type: "image_generation_user_error", param: "size", code: "invalid_value")
-        case .legacy: return APIError(status: 400, message: message)
+        case .legacy: return APIError(status: 400, message: message, subject: "size")
         }
     }
 
@@ -142,7 +142,7 @@ public struct ValidationMessages: Sendable {
         let message = "Invalid '\(name)': only supported when '\(other)' is \(allowedText)\(actualText)."
         switch style {
         case .current: return APIError(status: 400, message: message, param: name, code: "invalid_value")
-        case .legacy: return APIError(status: 400, message: message)
+        case .legacy: return APIError(status: 400, message: message, subject: name)
         }
     }
 
@@ -153,7 +153,7 @@ public struct ValidationMessages: Sendable {
         let message = "Invalid value: '\(value)'. '\(name)'='\(value)' requires '\(other)' to be \(allowedText), but got '\(actual)'."
         switch style {
         case .current: return APIError(status: 400, message: message, param: name, code: "invalid_value")
-        case .legacy: return APIError(status: 400, message: message)
+        case .legacy: return APIError(status: 400, message: message, subject: name)
         }
     }
 }

@@ -299,6 +299,30 @@ struct ScenarioProblemTests {
         #expect(problems("version: 1\nrules:\n  - { when: { model: dall-e-3 }, respond: { error: server_error } }\n") == ["ok"])
     }
 
+    @Test func rateLimitsAndStatusesAreBounded() {
+        // A limit near 2^63 became 2^63 as a Double and trapped the server on its first request;
+        // a scripted 101 was sent as the final answer and the client waited forever.
+        let yaml = """
+            version: 1
+            rate_limits: { requests_per_minute: 9223372036854775296 }
+            rules:
+              - respond: { status: 101 }
+            """
+        #expect(problems(yaml) == [
+            "broken.yaml:2:37: error: 'requests_per_minute' must be a whole number from 1 to 1000000000, found 9223372036854775296\nrate_limits: { requests_per_minute: 9223372036854775296 }\n                                    ^",
+            "broken.yaml:4:24: error: 'status' must be a whole number from 200 to 599, found 101\n  - respond: { status: 101 }\n                       ^",
+        ])
+        // Built in code, the limit is bounded where it is used.
+        var scenario = Scenario()
+        scenario.rateLimits = RateLimitSpec(requestsPerMinute: Int.max)
+        let engine = MockEngine(configuration: MockConfiguration(), scenario: scenario)
+        let plan = engine.respond(to: HTTPRequest(method: "POST", path: "/v1/images/generations",
+            headers: HTTPHeaders([("Authorization", "Bearer k"), ("Content-Type", "application/json"), ("Host", "h")]),
+            body: Array(#"{"model":"dall-e-2","prompt":"x","size":"256x256"}"#.utf8)))
+        #expect(plan.response.status == 200)
+        #expect(plan.response.headers["x-ratelimit-limit-requests"] == "1000000000")
+    }
+
     @Test func lifetimesAndLatenciesAreBounded() {
         // A TTL of 1e20 s trapped the server when it wrote cache-control; 1e15 ms of latency
         // overflowed a Duration. Both files passed `validate`.
@@ -431,7 +455,7 @@ struct ScenarioProblemTests {
             "broken.yaml:1:1: error: missing key 'version' at the top level (write 'version: 1')\nname: demo\n^",
             "broken.yaml:2:14: error: unknown error style 'legcy'; did you mean 'legacy'?\nerror_style: legcy\n             ^",
             "broken.yaml:3:60: error: 'sigma' must be a number greater than 0, found 0\nlatency: { distribution: lognormal, median_ms: 800, sigma: 0 }\n                                                           ^",
-            "broken.yaml:4:37: error: 'requests_per_minute' must be a whole number 1 or more, found 0\nrate_limits: { requests_per_minute: 0, per: everyone }\n                                    ^",
+            "broken.yaml:4:37: error: 'requests_per_minute' must be a whole number from 1 to 1000000000, found 0\nrate_limits: { requests_per_minute: 0, per: everyone }\n                                    ^",
             "broken.yaml:4:45: error: unknown 'per' value 'everyone' (known: key, global)\nrate_limits: { requests_per_minute: 0, per: everyone }\n                                            ^",
             "broken.yaml:7:23: error: unknown endpoint 'generation'; did you mean 'generations'?\n    when: { endpoint: generation, model: dall-e3 }\n                      ^",
             "broken.yaml:7:42: error: unknown model 'dall-e3'; did you mean 'dall-e-3'? (a rule with 'validate: false' may name any)\n    when: { endpoint: generation, model: dall-e3 }\n                                         ^",
@@ -539,7 +563,7 @@ struct ScenarioProblemTests {
             """
         #expect(problems(json, path: "broken.json") == [
             "broken.json:4:20: error: unknown key 'respnd' in rule 'a'; did you mean 'respond'?\n    { \"name\": \"a\", \"respnd\": { \"error\": \"server_error\" } },\n                   ^",
-            "broken.json:5:43: error: 'status' must be a whole number from 100 to 599, found the string '503'\n    { \"name\": \"b\", \"respond\": { \"status\": \"503\" } }\n                                          ^",
+            "broken.json:5:43: error: 'status' must be a whole number from 200 to 599, found the string '503'\n    { \"name\": \"b\", \"respond\": { \"status\": \"503\" } }\n                                          ^",
         ])
     }
 

@@ -194,6 +194,10 @@ public struct RateLimitSpec: Sendable, Equatable {
     public var tokensPerMinute: Int?
     public var scope: Scope
 
+    /// The largest limit a scenario may set: beyond it a limit means nothing, and the count must
+    /// stay exact as a `Double` (a value near 2^63 once trapped the server on its first request).
+    public static let maximumPerMinute = 1_000_000_000
+
     public init(requestsPerMinute: Int? = nil, imagesPerMinute: Int? = nil, tokensPerMinute: Int? = nil, scope: Scope = .key) {
         self.requestsPerMinute = requestsPerMinute
         self.imagesPerMinute = imagesPerMinute

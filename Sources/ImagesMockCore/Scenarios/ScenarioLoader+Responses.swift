@@ -53,7 +53,8 @@ extension ScenarioReader {
             guard valid, let source else { return nil }
             return .images(source, headers: headers)
         default:
-            let status = integer(kind.value, "'status'", in: 100...599)
+            // 1xx are interim answers, never final: a scripted 100 or 101 left the client waiting.
+            let status = integer(kind.value, "'status'", in: 200...599)
             var body = RawBody.empty
             if let node = view.value("body") {
                 switch node.valueKind {

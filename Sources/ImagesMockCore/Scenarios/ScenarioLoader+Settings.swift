@@ -87,7 +87,7 @@ extension ScenarioReader {
         var valid = true
         func limit(_ key: String) -> Int? {
             guard let node = view.value(key) else { return nil }
-            let value = integer(node, "'\(key)'", in: 1...Int.max)
+            let value = integer(node, "'\(key)'", in: 1...RateLimitSpec.maximumPerMinute)
             if value == nil { valid = false }
             return value
         }

@@ -90,7 +90,8 @@ public final class RateLimiter: Sendable {
         var limits: [Limit] = []
         let configured: [(Kind, Int?)] = [(.requests, spec.requestsPerMinute), (.images, spec.imagesPerMinute), (.tokens, spec.tokensPerMinute)]
         for (kind, value) in configured {
-            if let value { limits.append(Limit(kind: kind, capacity: Double(Swift.max(value, 0)))) }
+            // Clamped here too: a spec built in code has not been through the loader's range.
+            if let value { limits.append(Limit(kind: kind, capacity: Double(Swift.min(Swift.max(value, 0), RateLimitSpec.maximumPerMinute)))) }
         }
         self.limits = limits
         self.scope = spec.scope

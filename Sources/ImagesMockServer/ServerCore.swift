@@ -98,7 +98,7 @@ final class ServerCore: Sendable {
                 return queue(defect.response, on: connection, context: context)
             }
             // A declared length over the limit is refused before any body byte (and before 100-continue).
-            if let declared = context.head.headers["content-length"].flatMap(Int.init), declared > configuration.bodyLimits.maximumBodyBytes {
+            if configuration.bodyLimits.isExceeded(byDeclaredLength: context.head.headers["content-length"]) {
                 context.phase = .rejected
                 return queue(engine.payloadTooLarge(context.head, limit: configuration.bodyLimits.maximumBodyBytes).response, on: connection, context: context)
             }

@@ -12,16 +12,18 @@ extension MockEngine {
     func admin(_ request: HTTPRequest, behaviour: Behaviour) -> HTTPResponse {
         let route = String(request.path.dropFirst(AdminAPI.prefix.count))
         let refusal = adminRefusal(request)
+        // HEAD is GET without the body (libmicrohttpd leaves it out and keeps its length).
+        let method = request.method == "HEAD" ? "GET" : request.method
         // Liveness is open to probes (Docker HEALTHCHECK, Kubernetes) wherever the mock listens;
         // what it runs is only shown to callers the rest of the admin API would accept.
-        if request.method == "GET", route == "health", refusal != nil {
+        if method == "GET", route == "health", refusal != nil {
             return json(200, ["status": "ok"])
         }
         if let refusal { return refusal }
-        if request.method == "GET" || request.method == "HEAD", route.hasPrefix(AdminAPI.imagesPrefix) {
+        if method == "GET", route.hasPrefix(AdminAPI.imagesPrefix) {
             return galleryImage(String(route.dropFirst(AdminAPI.imagesPrefix.count)))
         }
-        switch (request.method, route) {
+        switch (method, route) {
         case ("GET", "ui"):
             return HTTPResponse(status: 200, headers: HTTPHeaders([
                 ("content-type", "text/html; charset=utf-8"), ("cache-control", "no-store"),
@@ -38,14 +40,14 @@ extension MockEngine {
             // A filter that cannot be read is a 400, not the whole journal (or, for a negative
             // limit, a trap).
             if let text = query["limit"], Int(text).map({ $0 >= 0 }) != true {
-                return json(400, ["error": .string("limit must be a whole number >= 0, got '\(text)'")])
+                return APIError(status: 400, message: "limit must be a whole number >= 0, got '\(text)'").response(style: .current)
             }
             if let text = query["status"], Int(text).map({ (100...599).contains($0) }) != true {
-                return json(400, ["error": .string("status must be an HTTP status code (100-599), got '\(text)'")])
+                return APIError(status: 400, message: "status must be an HTTP status code (100-599), got '\(text)'").response(style: .current)
             }
             if let text = query["endpoint"], Endpoint(rawValue: text) == nil {
                 let known = Endpoint.allCases.map(\.rawValue).joined(separator: ", ")
-                return json(400, ["error": .string("endpoint must be one of \(known), got '\(text)'")])
+                return APIError(status: 400, message: "endpoint must be one of \(known), got '\(text)'").response(style: .current)
             }
             let entries = journal.entries(
                 endpoint: query["endpoint"].flatMap(Endpoint.init(rawValue:)), rule: query["rule"],
@@ -70,7 +72,7 @@ extension MockEngine {
                           return false
                       })
                 else {
-                    return json(400, ["error": .string("the body must be empty or a JSON object of journal, sequences and buckets, each true or false (false keeps that part)")])
+                    return APIError(status: 400, message: "the body must be empty or a JSON object of journal, sequences and buckets, each true or false (false keeps that part)").response(style: .current)
                 }
                 options = object
             }

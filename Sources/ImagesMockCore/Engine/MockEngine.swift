@@ -99,8 +99,7 @@ public final class MockEngine: Sendable {
     public func respond(to request: HTTPRequest, limits: BodyLimits = BodyLimits()) -> ResponsePlan {
         var intake = makeIntake(method: request.method, target: request.query.map { "\(request.path)?\($0)" } ?? request.path, headers: request.headers)
         if let defect = framingDefect(intake.head) { return defect.completed() }
-        let declared = request.headers["content-length"].flatMap { Int($0) }
-        if max(declared ?? 0, request.body.count) > limits.maximumBodyBytes {
+        if limits.isExceeded(byDeclaredLength: request.headers["content-length"]) || request.body.count > limits.maximumBodyBytes {
             return payloadTooLarge(intake.head, limit: limits.maximumBodyBytes).completed()
         }
         intake.receive(request.body)
@@ -191,7 +190,7 @@ public final class MockEngine: Sendable {
                 if !HTTPHeaders.sameName(field.value, "chunked") { plain = false }
             }
         }
-        guard !plain || lengthFields > 1 || codingFields > 1 else { return nil }
+        guard !plain || lengthFields > 1 || codingFields > 1 || (lengthFields > 0 && codingFields > 0) else { return nil }
         let lengths = request.headers.values(for: "content-length")
             .flatMap { $0.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces) }
@@ -204,6 +203,13 @@ public final class MockEngine: Sendable {
             .flatMap { $0.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
             .filter { !$0.isEmpty }
+        // RFC 9112 §6.1: such a request may be refused, and its connection must be closed
+        // anyway: the two framings disagree about where the next request starts (smuggling).
+        if !lengths.isEmpty && !codings.isEmpty {
+            return framingAnswer(
+                request, status: 400, message: "Invalid request: both Content-Length and Transfer-Encoding are set.",
+                diagnosis: "A request carries either Content-Length or Transfer-Encoding: chunked, never both; HTTP clients choose one themselves, so look for a header set by hand or by a proxy.")
+        }
         if !codings.isEmpty && codings != ["chunked"] {
             return framingAnswer(
                 request, status: 501, message: "Unsupported Transfer-Encoding: \(codings.joined(separator: ", ")). Only chunked is supported.",

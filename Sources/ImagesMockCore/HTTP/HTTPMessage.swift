@@ -201,4 +201,12 @@ public struct BodyLimits: Sendable, Equatable {
     public init(maximumBodyBytes: Int = 64 * 1024 * 1024) {
         self.maximumBodyBytes = maximumBodyBytes
     }
+
+    /// Whether a `Content-Length` value declares more than the limit; a length of digits too
+    /// large for an `Int` does too (it once slipped past the check and the body was awaited).
+    public func isExceeded(byDeclaredLength value: String?) -> Bool {
+        guard let value, !value.isEmpty, value.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+        else { return false }
+        return Int(value).map { $0 > maximumBodyBytes } ?? true
+    }
 }

@@ -292,6 +292,8 @@ def raw_exchange(port: int, request: bytes) -> bytes:
     pytest.param("Content-Length: 5\r\nContent-Length: 2\r\n", 400, b"conflicting Content-Length", id="two-lengths"),
     pytest.param("Transfer-Encoding: gzip\r\n", 501, b"Unsupported Transfer-Encoding: gzip", id="gzip-coding"),
     pytest.param("Transfer-Encoding: gzip, chunked\r\n", 501, b"Unsupported Transfer-Encoding: gzip, chunked", id="gzip-then-chunked"),
+    # Accepted once, and the connection stayed open: a second, pipelined request was served.
+    pytest.param("Content-Length: 2\r\nTransfer-Encoding: chunked\r\n", 400, b"both Content-Length and Transfer-Encoding", id="length-and-chunked"),
 ])
 def test_untrustworthy_framing_is_refused_at_once(mock, headers, status, needle):
     """Once the head is read: libmicrohttpd alone took the first length or waited 60 s for a body."""
@@ -308,6 +310,26 @@ def test_untrustworthy_framing_is_refused_at_once(mock, headers, status, needle)
                       b"Content-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
     assert ok.startswith(b"HTTP/1.1 400 "), ok[:200]
     assert b"conflicting" not in ok
+
+
+def test_a_length_too_large_for_64_bits_is_refused_before_the_body(servers):
+    """2^63 and above overflowed the length check: 100 Continue was sent and the body awaited."""
+    server = servers.get("--max-body-bytes", "1000000")
+    head = ("POST /v1/images/generations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-test\r\n"
+            "Content-Type: application/json\r\nContent-Length: 9223372036854775809\r\nExpect: 100-continue\r\n\r\n").encode()
+    data = raw_exchange(server.port, head)
+    assert data.startswith(b"HTTP/1.1 413 "), data[:300]
+    assert b"100 Continue" not in data
+    assert json.loads(data.split(b"\r\n\r\n", 1)[1])["error"]["message"].startswith("Request body too large")
+
+
+@pytest.mark.parametrize("path", ["/__admin/health", "/__admin/requests", "/__admin/ui"])
+def test_head_on_admin_pages_is_get_without_the_body(mock, path):
+    get = requests.get(mock.base_url + path, timeout=TIMEOUT)
+    head = requests.head(mock.base_url + path, timeout=TIMEOUT)
+    assert get.status_code == head.status_code == 200, (get.status_code, head.status_code)
+    assert head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
 
 
 # -- half-closed clients (shutdown(SHUT_WR) after the request, as `nc -N` and some proxies do) ---

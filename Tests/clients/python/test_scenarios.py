@@ -244,7 +244,9 @@ def test_admin_journal_filters_that_cannot_be_read_are_400(mock, query, needle):
     """A negative limit once trapped the server (suffix of a negative count); others were ignored."""
     resp = requests.get(mock.base_url + "/__admin/requests?" + query, timeout=TIMEOUT)
     assert resp.status_code == 400, resp.content[:200]
-    assert needle in resp.json()["error"]
+    error = resp.json()["error"]
+    assert needle in error["message"], error
+    assert error["type"] == "invalid_request_error", "the admin API answers in the OpenAI envelope too"
     assert requests.get(mock.base_url + "/__admin/requests?limit=0", timeout=TIMEOUT).json() == {"requests": []}
 
 

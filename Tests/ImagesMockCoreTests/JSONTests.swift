@@ -84,6 +84,28 @@ struct JSONTests {
         #expect(error?.reason == "nesting deeper than 128 levels")
     }
 
+    @Test func boundsTheNumberOfValuesWhenAsked() throws {
+        let many = "[" + Array(repeating: "0", count: 1_000).joined(separator: ",") + "]"
+        func count(_ value: JSONValue) -> Int? {
+            if case .array(let elements) = value { return elements.count }
+            return nil
+        }
+        #expect(count(try JSONParser.parse(many)) == 1_000, "no bound by default")
+        #expect(count(try JSONParser.parse(Array(many.utf8), maximumValues: 1_001)) == 1_000)
+        let error = #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(Array(many.utf8), maximumValues: 1_000) }
+        #expect(error?.reason == "more than 1000 values")
+
+        // A request body is read with the bound: 62 MB of zeros once grew a 900 MB tree.
+        let engine = MockEngine(configuration: MockConfiguration())
+        let headers = HTTPHeaders([("Authorization", "Bearer k"), ("Content-Type", "application/json")])
+        let zeros = #"{"model":"gpt-image-1","prompt":"x","user":["# + Array(repeating: "0", count: 100_001).joined(separator: ",") + "]}"
+        let answer = engine.respond(to: HTTPRequest(method: "POST", path: "/v1/images/generations", headers: headers, body: Array(zeros.utf8))).response
+        #expect(answer.status == 400)
+        #expect(answer.headers["x-images-mock-diagnosis"]?.hasPrefix("The body holds more than 100000 JSON values") == true)
+        let gzip = engine.respond(to: HTTPRequest(method: "POST", path: "/v1/images/generations", headers: headers, body: [0x1F, 0x8B, 0x08, 0x00])).response
+        #expect(gzip.headers["x-images-mock-diagnosis"]?.contains("gzip-compressed") == true)
+    }
+
     @Test func rendersLikePythonJSONDumpsWithIndent2() {
         let value: JSONValue = ["error": ["message": "Bad \"x\" é", "type": "invalid_request_error", "param": nil, "code": nil, "list": [], "obj": [:]]]
         let text = String(decoding: JSONWriter.render(value, trailingNewline: true), as: UTF8.self)

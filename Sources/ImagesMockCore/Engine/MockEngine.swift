@@ -534,17 +534,26 @@ public final class MockEngine: Sendable {
             "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, please contact us through our help center at help.openai.com.)"
         let value: JSONValue
         do {
-            value = try JSONParser.parse(body)
+            value = try JSONParser.parse(body, maximumValues: JSONParser.maximumRequestValues)
         } catch {
-            let nestedTooDeep = error.reason.hasPrefix("nesting deeper")
-            throw APIError(status: 400, message: message, diagnosis: nestedTooDeep
-                ? "The body nests arrays or objects deeper than \(JSONParser.maximumDepth) levels (at byte \(error.offset)); images-mock reads no deeper, and no Images API request needs to."
-                : "The body is not valid JSON: \(error.description).")
+            let diagnosis = if error.reason.hasPrefix("nesting deeper") {
+                "The body nests arrays or objects deeper than \(JSONParser.maximumDepth) levels (at byte \(error.offset)); images-mock reads no deeper, and no Images API request needs to."
+            } else if error.reason.hasPrefix("more than") {
+                "The body holds more than \(JSONParser.maximumRequestValues) JSON values (at byte \(error.offset)); images-mock reads no more, and no Images API request needs that many."
+            } else {
+                "The body is not valid JSON: \(error.description).\(Self.encodingHint(body))"
+            }
+            throw APIError(status: 400, message: message, diagnosis: diagnosis)
         }
         guard case .object(let object) = value else {
             throw APIError(status: 400, message: message, diagnosis: "The body is valid JSON but \(value.typeDescription), not an object; send the parameters as one JSON object.")
         }
         return object
+    }
+
+    /// A compressed body read as JSON fails on its first byte: say so.
+    private static func encodingHint(_ body: [UInt8]) -> String {
+        body.starts(with: [0x1F, 0x8B]) ? " The bytes are gzip-compressed: send the JSON uncompressed (the mock reads no Content-Encoding)." : ""
     }
 
     // MARK: - Success

@@ -13,15 +13,26 @@ public struct JSONParser {
 
     public static let maximumDepth = 128
 
+    /// The most values a request body may hold. Each parsed value takes ~30 bytes, so 64 MiB of
+    /// `0,0,0,...` once grew a 900 MB tree; no Images API request comes near this count.
+    public static let maximumRequestValues = 100_000
+
     private let bytes: [UInt8]
     private var position = 0
     private var depth = 0
+    private let maximumValues: Int
+    private var valueCount = 0
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: [UInt8], maximumValues: Int) {
+        self.bytes = bytes
+        self.maximumValues = maximumValues
+    }
 
     /// Parses one JSON document; whitespace may surround it, nothing else may follow it.
-    public static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
+    /// - Parameter maximumValues: the document is refused once it holds more values (objects,
+    ///   arrays and scalars, each counted), before their tree grows.
+    public static func parse(_ bytes: [UInt8], maximumValues: Int = .max) throws(SyntaxError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, maximumValues: maximumValues)
         // A UTF-8 byte order mark is tolerated, as Python's `json.loads` does on bytes.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.position = 3 }
         parser.skipWhitespace()
@@ -58,6 +69,8 @@ public struct JSONParser {
 
     private mutating func parseValue() throws(SyntaxError) -> JSONValue {
         guard position < bytes.count else { throw error("unexpected end of input, expected a value") }
+        valueCount += 1
+        if valueCount > maximumValues { throw error("more than \(maximumValues) values") }
         switch bytes[position] {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()

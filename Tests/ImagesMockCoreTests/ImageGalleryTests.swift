@@ -33,6 +33,28 @@ struct ImageGalleryTests {
         }
     }
 
+    /// 256 answers of 3840x2160 JPEGs held ~1 GB: the oldest go once the bytes pass the budget,
+    /// and an image shown by many answers counts once.
+    @Test func keepsNoMoreThanItsByteBudget() {
+        func image(_ size: Int) -> EncodedImage {
+            EncodedImage(bytes: [UInt8](repeating: 1, count: size), format: .png, width: 1, height: 1)
+        }
+        let big = image(300)  // 300 bytes + 400 of base64
+        let gallery = ImageGallery(clock: ManualClock(), lifetimeSeconds: 60, maximumEntries: 8, maximumBytes: 2_000)
+        for index in 0..<4 { gallery.store(image(300), id: "img-\(index)") }
+        #expect(gallery.heldBytes <= 2_000)
+        #expect(gallery.image(id: "img-3") != nil && gallery.image(id: "img-2") != nil)
+        #expect(gallery.image(id: "img-1") == nil && gallery.image(id: "img-0") == nil, "the oldest went first")
+        for index in 4..<8 { gallery.store(big, id: "img-\(index)") }
+        #expect(gallery.heldBytes == 700 + 700, "one shared image, counted once, beside img-3")
+        #expect((4..<8).allSatisfy { gallery.image(id: "img-\($0)") != nil })
+        gallery.store(image(5_000), id: "huge")
+        #expect(gallery.image(id: "huge") != nil, "the newest stays, whatever its size")
+        #expect(gallery.count == 1 && gallery.heldBytes == 5_000 + 6_668)
+        gallery.removeAll()
+        #expect(gallery.heldBytes == 0)
+    }
+
     @Test func imagesExpire() {
         let clock = ManualClock()
         let gallery = ImageGallery(clock: clock, lifetimeSeconds: 10, maximumEntries: 4)

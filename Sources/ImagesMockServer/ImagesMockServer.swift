@@ -93,8 +93,9 @@ public final class ImagesMockServer: Sendable {
         while core.inFlight.load(ordering: .relaxed) > 0 && clock.now < drainDeadline {
             usleep(2_000)
         }
-        // Renders finish on their own (CPU-bound); a connection suspended for one must never be
-        // left suspended when the daemon stops.
+        // Renders under way finish on their own (CPU-bound); those still queued answer 503 at
+        // once. A connection suspended for one must never be left suspended when the daemon stops.
+        core.abandoningRenders.store(true, ordering: .sequentiallyConsistent)
         while core.renderingCount > 0 { usleep(2_000) }
         // Whatever is still delayed is answered now rather than cut off.
         core.resumeAllSuspended()

@@ -48,6 +48,8 @@ final class ServerCore: Sendable {
     /// How much of an over-limit chunked body is read and thrown away before the connection is closed.
     static let maximumDiscardedBytes = 1 << 30
     let shuttingDown = Atomic<Bool>(false)
+    /// Set once shutdown's drain timeout has passed: renders not yet begun answer at once.
+    let abandoningRenders = Atomic<Bool>(false)
     private let suspended = Mutex<[ObjectIdentifier: ConnectionHandle]>([:])
     /// Connections suspended while their images render; only the worker resumes them, so
     /// shutdown waits for this to empty (rendering always ends) instead of resuming them.
@@ -195,7 +197,8 @@ final class ServerCore: Sendable {
         MHD_suspend_connection(connection)
         renderQueue.addOperation { [self] in
             var ready = plan
-            ready.response = pending.run()
+            // A queue of large renders once held shutdown for 45 s past its drain timeout.
+            ready.response = abandoningRenders.load(ordering: .relaxed) ? engine.shuttingDownAnswer(context.head) : pending.run()
             ready.pendingRender = nil
             // The connection is suspended: libmicrohttpd will not touch the context until resumed.
             context.phase = .delayed(ready)

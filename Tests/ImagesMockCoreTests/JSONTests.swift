@@ -98,10 +98,10 @@ struct JSONTests {
         // A request body is read with the bound: 62 MB of zeros once grew a 900 MB tree.
         let engine = MockEngine(configuration: MockConfiguration())
         let headers = HTTPHeaders([("Authorization", "Bearer k"), ("Content-Type", "application/json")])
-        let zeros = #"{"model":"gpt-image-1","prompt":"x","user":["# + Array(repeating: "0", count: 100_001).joined(separator: ",") + "]}"
+        let zeros = #"{"model":"gpt-image-1","prompt":"x","user":["# + Array(repeating: "0", count: 1_000_001).joined(separator: ",") + "]}"
         let answer = engine.respond(to: HTTPRequest(method: "POST", path: "/v1/images/generations", headers: headers, body: Array(zeros.utf8))).response
         #expect(answer.status == 400)
-        #expect(answer.headers["x-images-mock-diagnosis"]?.hasPrefix("The body holds more than 100000 JSON values") == true)
+        #expect(answer.headers["x-images-mock-diagnosis"]?.hasPrefix("The body holds more than 1000000 JSON values") == true)
         let gzip = engine.respond(to: HTTPRequest(method: "POST", path: "/v1/images/generations", headers: headers, body: [0x1F, 0x8B, 0x08, 0x00])).response
         #expect(gzip.headers["x-images-mock-diagnosis"]?.contains("gzip-compressed") == true)
     }

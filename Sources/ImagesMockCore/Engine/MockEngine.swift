@@ -173,6 +173,18 @@ public final class MockEngine: Sendable {
         return framingAnswer(request, status: 413, message: "Request body too large: the limit is \(limit) bytes\(mebibytes).", diagnosis: diagnosis)
     }
 
+    /// The answer to a request whose image was still waiting to be rendered when shutdown's
+    /// drain timeout passed.
+    public func shuttingDownAnswer(_ request: HTTPRequest) -> HTTPResponse {
+        var error = APIError(
+            status: 503, message: "The server is shutting down; please retry your request.", type: "server_error",
+            diagnosis: "images-mock was stopped (SIGTERM or SIGINT) and its drain timeout passed before this request's image was rendered.")
+        error.headers.add("connection", "close")
+        var response = error.response(style: behaviour.errorStyle)
+        addCommonHeaders(to: &response, requestID: random.hex(32, prefix: "req_"), requestHeaders: request.headers, organization: behaviour.organization, processing: .zero)
+        return response
+    }
+
     /// A request whose length cannot be trusted, answered as soon as its head is read (RFC 9112
     /// §6): several Content-Length values that disagree (400), or a transfer coding other than
     /// chunked (501). libmicrohttpd would take the first length, or wait for the connection's

@@ -14,8 +14,9 @@ public struct JSONParser {
     public static let maximumDepth = 128
 
     /// The most values a request body may hold. Each parsed value takes ~30 bytes, so 64 MiB of
-    /// `0,0,0,...` once grew a 900 MB tree; no Images API request comes near this count.
-    public static let maximumRequestValues = 100_000
+    /// `0,0,0,...` once grew a 900 MB tree (now at most ~30 MB); no Images API request comes near
+    /// this count.
+    public static let maximumRequestValues = 1_000_000
 
     private let bytes: [UInt8]
     private var position = 0

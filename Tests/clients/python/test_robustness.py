@@ -125,3 +125,36 @@ def test_gpt_image_2_size_extremes_accepted(mock, size):
     body = resp.json()
     assert body["size"] == size
     assert_image(body["data"][0]["b64_json"], size, "jpeg")
+
+
+def test_shutdown_does_not_wait_for_queued_renders(mock_factory):
+    """A queue of large renders held SIGTERM 45 s past a 1 s drain timeout; renders not yet begun
+    now answer 503 at once, and the process exits."""
+    import signal
+    import threading
+    import time
+
+    server = mock_factory("--drain-timeout", "0.2")
+    answers: list[requests.Response | Exception] = []
+
+    def render(index: int) -> None:
+        try:
+            answers.append(requests.post(server.url("/v1/images/generations"), headers=JSON_HEADERS, timeout=120, json={
+                "model": "gpt-image-2", "prompt": f"queued render {index}", "size": "3840x2160", "n": 10}))
+        except requests.RequestException as exc:
+            answers.append(exc)
+
+    threads = [threading.Thread(target=render, args=(index,)) for index in range(24)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.0)
+    started = time.monotonic()
+    server.proc.send_signal(signal.SIGTERM)
+    assert server.proc.wait(timeout=60) == 0
+    exit_seconds = time.monotonic() - started
+    for thread in threads:
+        thread.join(timeout=30)
+    abandoned = [a for a in answers if isinstance(a, requests.Response) and a.status_code == 503]
+    assert abandoned, [getattr(a, "status_code", a) for a in answers]
+    assert abandoned[0].json()["error"]["type"] == "server_error"
+    assert exit_seconds < 30, exit_seconds

@@ -29,6 +29,23 @@ struct SimulationRateLimitTests {
         limiter.admit(key: key, images: images, tokens: tokens, model: model, organization: Self.organization, style: style)
     }
 
+    /// With more keys than the pruning threshold inside a minute, every request used to rebuild
+    /// the table; now the next pruning waits for the table to double, and full buckets still go.
+    @Test func manyKeysArePrunedInBatches() {
+        let clock = ManualClock()
+        let limiter = RateLimiter(spec: RateLimitSpec(requestsPerMinute: 5), clock: clock)
+        func charge(_ key: String) {
+            _ = limiter.admit(key: key, images: 1, tokens: 0, model: nil, organization: "org", style: .current)
+        }
+        for index in 0..<10_000 { charge("k\(index)") }
+        #expect(limiter.bucketCount == 10_000, "all within a minute: none is full again")
+        clock.advance(by: 61)
+        for index in 10_000..<16_383 { charge("k\(index)") }
+        #expect(limiter.bucketCount == 16_383, "no pruning before the table doubles")
+        charge("k-last")
+        #expect(limiter.bucketCount == 6_384, "the 10,000 refilled buckets went at once")
+    }
+
     @Test func sixthRequestInAMinuteIsRefused() throws {
         let clock = ManualClock()
         let limiter = RateLimiter(spec: RateLimitSpec(requestsPerMinute: 5), clock: clock)

@@ -84,7 +84,7 @@ public final class RateLimiter: Sendable {
     private let limits: [Limit]
     private let scope: RateLimitSpec.Scope
     private let clock: any MockClock
-    private let table = Mutex<[String: Buckets]>([:])
+    private let table = Mutex<BucketTable>(BucketTable())
 
     public init(spec: RateLimitSpec, clock: any MockClock) {
         var limits: [Limit] = []
@@ -118,16 +118,16 @@ public final class RateLimiter: Sendable {
         }
         let bucketKey = self.bucketKey(key)
         return table.withLock { table in
-            var buckets = refilled(table[bucketKey], now: now)
+            var buckets = refilled(table.buckets[bucketKey], now: now)
             let lacking = limits.indices.filter { buckets.levels[$0] + Self.slack < costs[$0] }
             guard let failing = lacking.first else {
                 for index in limits.indices { buckets.levels[index] -= costs[index] }
-                table[bucketKey] = buckets
+                table.buckets[bucketKey] = buckets
                 prune(&table, now: now)
                 return RateLimitDecision(allowed: true, headers: headers(for: buckets), error: nil)
             }
             // Refused: nothing is debited, but the refilled state may be kept.
-            table[bucketKey] = buckets
+            table.buckets[bucketKey] = buckets
             let waits = lacking.map { index -> Int in
                 let limit = limits[index]
                 if costs[index] > limit.capacity + Self.slack { return 60_000 }
@@ -157,12 +157,12 @@ public final class RateLimiter: Sendable {
         guard !limits.isEmpty else { return HTTPHeaders() }
         let now = clock.now()
         let bucketKey = self.bucketKey(key)
-        return table.withLock { table in headers(for: refilled(table[bucketKey], now: now)) }
+        return table.withLock { table in headers(for: refilled(table.buckets[bucketKey], now: now)) }
     }
 
     /// Forgets every bucket: all keys start full again.
     public func reset() {
-        table.withLock { $0.removeAll() }
+        table.withLock { $0 = BucketTable() }
     }
 
     // MARK: - Buckets
@@ -187,13 +187,26 @@ public final class RateLimiter: Sendable {
         return buckets
     }
 
-    private func prune(_ table: inout [String: Buckets], now: Double) {
-        guard table.count > Self.pruneThreshold else { return }
-        table = table.filter { entry in
+    /// The buckets by key, and the size at which they are next pruned.
+    private struct BucketTable {
+        var buckets: [String: Buckets] = [:]
+        var pruneAt = RateLimiter.pruneThreshold
+    }
+
+    /// Forgets full buckets once the table reaches its pruning size, then sets the next one at
+    /// twice what remains: with more keys than the threshold within a minute, pruning on every
+    /// request rebuilt the whole table each time (CPU per request grew with the number of keys).
+    private func prune(_ table: inout BucketTable, now: Double) {
+        guard table.buckets.count >= table.pruneAt else { return }
+        table.buckets = table.buckets.filter { entry in
             let current = refilled(entry.value, now: now)
             return limits.indices.contains { current.levels[$0] < limits[$0].capacity - Self.slack }
         }
+        table.pruneAt = Swift.max(Self.pruneThreshold, 2 * table.buckets.count)
     }
+
+    /// Buckets held (for tests).
+    var bucketCount: Int { table.withLock { $0.buckets.count } }
 
     private static func remaining(_ level: Double) -> Int {
         Int((Swift.max(level, 0) + slack).rounded(.down))

@@ -126,6 +126,13 @@ struct Serve: ParsableCommand {
         return first.hasPrefix("-") ? arguments : nil
     }
 
+    /// A numeric IPv4 or IPv6 address, or `localhost`: what the listener can bind (names are not resolved).
+    static func isListenableHost(_ host: String) -> Bool {
+        if host == "localhost" { return true }
+        var address4 = in_addr(), address6 = in6_addr()
+        return inet_pton(AF_INET, host, &address4) == 1 || inet_pton(AF_INET6, host, &address6) == 1
+    }
+
     /// `http(s)://host[:port][/path]`: what image URLs are built on.
     static func isBaseURL(_ text: String) -> Bool {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
@@ -148,6 +155,10 @@ struct Serve: ParsableCommand {
             throw ValidationError("--image-url-ttl must be a number of seconds above 0 and at most 315360000 (ten years)")
         }
         if let journalSize, !(0...100_000).contains(journalSize) { throw ValidationError("--journal-size must be 0 to 100000 (0 keeps none)") }
+        if !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535 (0 picks a free port)") }
+        if !Self.isListenableHost(host) {
+            throw ValidationError("--host must be a numeric address (127.0.0.1, ::1, 0.0.0.0) or localhost, got '\(host)'")
+        }
         if !(1...256).contains(threads) { throw ValidationError("--threads must be 1 to 256") }
         if !(1...1_000_000).contains(connectionLimit) { throw ValidationError("--connection-limit must be 1 to 1000000") }
         if !(1...86_400).contains(connectionTimeout) { throw ValidationError("--connection-timeout must be 1 to 86400 seconds") }
@@ -249,7 +260,7 @@ struct Serve: ParsableCommand {
 struct Models: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "models", abstract: "List the models the mock knows, with their lifetimes.")
 
-    @Option(name: .customLong("as-of"), help: "Mark which models exist on this day (YYYY-MM-DD).")
+    @Option(name: .customLong("as-of"), help: "Mark which models exist on this day (YYYY-MM-DD): live, soon (not yet released) or gone (retired).")
     var asOf: String?
 
     func validate() throws {
@@ -261,7 +272,8 @@ struct Models: ParsableCommand {
         for model in ModelCatalog.builtIn.sortedModels {
             let endpoints = Endpoint.allCases.filter { model.parameters(for: $0) != nil }.map(\.rawValue).joined(separator: ",")
             let life = "\(model.released?.description ?? "?") .. \(model.retired?.description ?? "")"
-            let live = model.isAvailable(asOf: date) ? "live" : "gone"
+            // "soon" for a model not yet released on that day: "gone" read as retired.
+            let live = model.isAvailable(asOf: date) ? "live" : (date.flatMap { day in model.released.map { day < $0 } } == true ? "soon" : "gone")
             print("\(model.id.padding(toLength: 34, withPad: " ", startingAt: 0)) \(live)  \(life.padding(toLength: 24, withPad: " ", startingAt: 0)) \(endpoints)")
         }
     }

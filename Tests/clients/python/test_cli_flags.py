@@ -29,12 +29,25 @@ def run(*args: str, timeout: float = 20) -> subprocess.CompletedProcess[str]:
     ("--threads", "0", "--threads must be"),
     ("--connection-limit", "0", "--connection-limit must be"),
     ("--latency-ms", "999999999999", "--latency-ms must be"),
+    # These two once got as far as the listener and exited 1 without a usage line.
+    ("--port", "99999", "--port must be 0 to 65535"),
+    ("--host", "example.com", "--host must be a numeric address"),
 ])
 def test_out_of_range_flags_are_usage_errors(flag, value, needle):
     """Each of these once started (or crashed with SIGILL on first use) instead of saying no."""
     result = run("serve", "--port", "0", f"{flag}={value}")
     assert result.returncode == 64, (result.returncode, result.stderr[-500:])
     assert needle in result.stderr, result.stderr[-500:]
+
+
+def test_models_not_yet_released_are_soon_not_gone():
+    listed = run("models", "--as-of", "2023-12-01")
+    assert listed.returncode == 0, listed.stderr[-300:]
+    states = {line.split()[0]: line.split()[1] for line in listed.stdout.splitlines() if line.strip()}
+    assert states["dall-e-2"] == "live"
+    assert states["gpt-image-1"] == "soon", "released 2025-04-23"
+    retired = run("models", "--as-of", "2026-12-01")
+    assert {line.split()[0]: line.split()[1] for line in retired.stdout.splitlines() if line.strip()}["dall-e-2"] == "gone"
 
 
 def test_models_as_of_must_be_a_date():

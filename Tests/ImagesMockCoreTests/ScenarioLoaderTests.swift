@@ -299,6 +299,15 @@ struct ScenarioProblemTests {
         #expect(problems("version: 1\nrules:\n  - { when: { model: dall-e-3 }, respond: { error: server_error } }\n") == ["ok"])
     }
 
+    @Test func aJSONFileMustBeJSON() {
+        // YAML's flow syntax took the trailing comma, so `validate` said ok.
+        let text = "{\"version\": 1,\n \"rules\": [{\"respond\": {\"error\": \"server_error\"}},]}\n"
+        #expect(problems(text, path: "trailing.json") == [
+            "trailing.json:2:51: error: not valid JSON: unexpected character ']', expected a value\n \"rules\": [{\"respond\": {\"error\": \"server_error\"}},]}\n                                                  ^",
+        ])
+        #expect(problems(text, path: "trailing.yaml") == ["ok"], "the same text is valid YAML")
+    }
+
     @Test func rateLimitsAndStatusesAreBounded() {
         // A limit near 2^63 became 2^63 as a Double and trapped the server on its first request;
         // a scripted 101 was sent as the final answer and the client waited forever.

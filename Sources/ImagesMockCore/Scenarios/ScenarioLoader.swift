@@ -42,11 +42,32 @@ public enum ScenarioLoader {
     /// (relative paths in the scenario are relative to `path`'s folder); it need not exist
     /// unless the scenario names images.
     public static func load(text: String, path: String) throws(ScenarioLoadError) -> Scenario {
+        // YAML reads JSON, and more: a trailing comma or a comment in a .json file passed.
+        if path.lowercased().hasSuffix(".json") {
+            do {
+                _ = try JSONParser.parse(text)
+            } catch {
+                throw ScenarioLoadError(problems: [jsonProblem(error, in: text, path: path)])
+            }
+        }
         var reader = ScenarioReader(path: path, text: text)
         let scenario = reader.readScenario()
         let problems = reader.log.sorted
         guard problems.isEmpty, let scenario else { throw ScenarioLoadError(problems: problems) }
         return scenario
+    }
+
+    /// A JSON syntax error located as a YAML problem is: line, column in scalars, the line's text.
+    static func jsonProblem(_ error: JSONParser.SyntaxError, in text: String, path: String) -> ScenarioProblem {
+        let bytes = Array(text.utf8)
+        let offset = min(error.offset, bytes.count)
+        let lineStart = bytes[..<offset].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        let lineNumber = bytes[..<offset].count(where: { $0 == 0x0A }) + 1
+        let lineEnd = bytes[offset...].firstIndex(of: 0x0A) ?? bytes.count
+        var sourceLine = String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self)
+        if sourceLine.hasSuffix("\r") { sourceLine.removeLast() }
+        let column = String(decoding: bytes[lineStart..<offset], as: UTF8.self).unicodeScalars.count + 1
+        return ScenarioProblem(file: path, line: lineNumber, column: column, message: "not valid JSON: \(error.reason)", sourceLine: sourceLine)
     }
 
     /// Line, column (in scalars) and lossily decoded text of the line holding the first byte that

@@ -44,7 +44,7 @@ public final class RunningImagesMock: Sendable {
     ///     generated images, without latency, for any API key.
     ///   - serverConfiguration: listener settings (threads, limits, timeouts); its port is ignored.
     ///   - clock: the time source of rate limits, image URL lifetimes and the journal.
-    /// - Throws: ``ServerError`` when the listener cannot start.
+    /// - Throws: `ServerError` (ImagesMockServer) when the listener cannot start.
     public init(
         configuration: MockConfiguration = MockConfiguration(), scenario: Scenario = .builtInDefault,
         server serverConfiguration: ServerConfiguration = ServerConfiguration(host: "127.0.0.1", port: 0), clock: any MockClock = SystemClock()
@@ -63,7 +63,7 @@ public final class RunningImagesMock: Sendable {
     /// paths are relative to the file's folder, and so are those of scenarios posted to the admin
     /// API later, unless `configuration.scenarioDirectory` names another folder).
     ///
-    /// - Throws: ``ScenarioLoadError`` when the file is missing or invalid (its description lists
+    /// - Throws: `ScenarioLoadError` (ImagesMockCore) when the file is missing or invalid (its description lists
     ///   every problem as `file:line:col: error: message`), else what
     ///   ``init(configuration:scenario:server:clock:)`` throws.
     public convenience init(
@@ -97,7 +97,7 @@ public final class RunningImagesMock: Sendable {
 
     /// Reads the scenario file at `scenarioFile` and puts it in force.
     ///
-    /// - Throws: ``ScenarioLoadError`` when the file is missing or invalid; the previous scenario
+    /// - Throws: `ScenarioLoadError` (ImagesMockCore) when the file is missing or invalid; the previous scenario
     ///   then stays in force.
     public func load(scenarioFile: String) throws(ScenarioLoadError) {
         engine.load(try ScenarioLoader.load(path: scenarioFile))
@@ -125,7 +125,7 @@ public final class RunningImagesMock: Sendable {
 ///   - isolation: the caller's actor, inherited so `body` need not be `Sendable`.
 ///   - body: the test; it gets the running mock.
 /// - Returns: what `body` returns.
-/// - Throws: what `body` throws, or ``ServerError`` when the listener cannot start.
+/// - Throws: what `body` throws, or `ServerError` (ImagesMockServer) when the listener cannot start.
 public func withImagesMock<Result>(
     configuration: MockConfiguration = MockConfiguration(),
     scenario: Scenario = .builtInDefault,
@@ -146,8 +146,8 @@ public func withImagesMock<Result>(
 ///   - server: listener settings; the port is always 0.
 ///   - isolation: the caller's actor, inherited so `body` need not be `Sendable`.
 ///   - body: the test; it gets the running mock.
-/// - Throws: ``ScenarioLoadError`` when the file is missing or invalid (before `body` runs), what
-///   `body` throws, or ``ServerError``.
+/// - Throws: `ScenarioLoadError` (ImagesMockCore) when the file is missing or invalid (before `body` runs), what
+///   `body` throws, or `ServerError` (ImagesMockServer).
 public func withImagesMock<Result>(
     scenarioFile: String,
     configuration: MockConfiguration = MockConfiguration(),

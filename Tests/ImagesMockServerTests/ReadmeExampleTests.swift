@@ -1,10 +1,11 @@
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 // The region between the two marker comments is the README's Swift example, character for
 // character; `readmeShowsThisFilesExample` below fails when the two drift apart.
 // readme-example:begin
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking  // URLSession on Linux
+#endif
+import ImagesMockCore  // Endpoint, Scenario, MockConfiguration
 import ImagesMockTesting
 import Testing
 

@@ -44,11 +44,13 @@ public final class RunningImagesMock: Sendable {
     ///     generated images, without latency, for any API key.
     ///   - serverConfiguration: listener settings (threads, limits, timeouts); its port is ignored.
     ///   - clock: the time source of rate limits, image URL lifetimes and the journal.
-    /// - Throws: `ServerError` (ImagesMockServer) when the listener cannot start.
+    /// - Throws: `ScenarioLoadError` (ImagesMockCore) listing ``Scenario/problems`` when the
+    ///   scenario is not fit to serve, `ServerError` (ImagesMockServer) when the listener cannot start.
     public init(
         configuration: MockConfiguration = MockConfiguration(), scenario: Scenario = .builtInDefault,
         server serverConfiguration: ServerConfiguration = ServerConfiguration(host: "127.0.0.1", port: 0), clock: any MockClock = SystemClock()
     ) throws {
+        try Self.check(scenario)
         var listener = serverConfiguration
         listener.port = 0
         var configuration = configuration
@@ -91,8 +93,21 @@ public final class RunningImagesMock: Sendable {
     }
 
     /// Replaces the scenario; sequences and rate buckets start afresh, the journal is kept.
-    public func load(scenario: Scenario) {
+    ///
+    /// - Throws: `ScenarioLoadError` (ImagesMockCore) listing ``Scenario/problems`` when the
+    ///   scenario is not fit to serve (an unknown error name, a regex that does not compile, ...);
+    ///   the previous scenario then stays in force.
+    public func load(scenario: Scenario) throws(ScenarioLoadError) {
+        try Self.check(scenario)
         engine.load(scenario)
+    }
+
+    /// A scenario built in code has not been through the loader's checks: the same refusals here.
+    private static func check(_ scenario: Scenario) throws(ScenarioLoadError) {
+        let problems = scenario.problems
+        guard !problems.isEmpty else { return }
+        let name = scenario.sourcePath ?? "scenario \(scenario.name.map { "'\($0)'" } ?? "built in code")"
+        throw ScenarioLoadError(problems: problems.map { ScenarioProblem(file: name, line: 0, column: 0, message: $0, sourceLine: "") })
     }
 
     /// Reads the scenario file at `scenarioFile` and puts it in force.

@@ -144,8 +144,11 @@ struct ScenarioGalleryTests {
     }
 
     @Test(arguments: galleryFiles())
-    func galleryFileLoads(_ name: String) {
+    func galleryFileLoads(_ name: String) throws {
         #expect(problems(atPath: galleryFolder.appendingPathComponent(name).path) == ["ok"])
+        // What the loader lets through, the checks of code-built scenarios let through too.
+        let scenario = try ScenarioLoader.load(path: galleryFolder.appendingPathComponent(name).path)
+        #expect(scenario.problems.isEmpty, "\(scenario.problems)")
     }
 
     @Test func theCannedPNGIsSmallAndReal() throws {

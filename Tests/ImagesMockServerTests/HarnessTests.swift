@@ -87,7 +87,7 @@ struct HarnessTests {
     @Test func loadReplacesTheScenarioAndKeepsTheJournal() async throws {
         try await withImagesMock { mock in
             #expect(generate(mock) == 200)
-            mock.load(scenario: try ScenarioLoader.load(text: Self.flaky, path: "flaky.yaml"))
+            try mock.load(scenario: try ScenarioLoader.load(text: Self.flaky, path: "flaky.yaml"))
             #expect(mock.scenario.name == "flaky")
             #expect(generate(mock) == 500)
             try mock.load(scenarioFile: try Self.scenarioFile("version: 1\nname: calm\nrules: []\n"))
@@ -168,6 +168,29 @@ struct HarnessTests {
             let answer = try connection.readResponse()
             #expect(answer?.status == 200, "\(String(decoding: answer?.body ?? [], as: UTF8.self))")
             #expect(mock.scenario.name == "canned")
+        }
+    }
+
+    @Test func aScenarioBuiltInCodeIsCheckedLikeAFile() async throws {
+        var scenario = Scenario(name: "typos")
+        scenario.rules = [
+            Rule(name: "a", action: .respond(.error(name: "no_such_error"))),
+            Rule(name: "b", when: RuleCondition(prompt: .matches("(unclosed")), action: .respond(.raw(status: 999, headers: [:], body: .empty))),
+            Rule(name: "b", action: .fault(FaultSpec(kind: .connectionReset, probability: 2))),
+        ]
+        let error = #expect(throws: ScenarioLoadError.self) { try RunningImagesMock(scenario: scenario) }
+        #expect(error?.problems.map(\.message) == [
+            "rule 'a': unknown error 'no_such_error' (images-mock errors lists them)",
+            "rule 'b': prompt: the regular expression '(unclosed' does not compile",
+            "rule 'b': status must be 200 to 599, found 999",
+            "rule 'b': the name is used twice",
+            "rule 'b': fault probability must be 0 to 1, found 2.0",
+        ])
+        #expect(error?.description.hasPrefix("scenario 'typos': error: ") == true, "\(String(describing: error))")
+        try await withImagesMock { mock in
+            #expect(throws: ScenarioLoadError.self) { try mock.load(scenario: scenario) }
+            #expect(mock.scenario.name == "default", "the previous scenario stays")
+            #expect(Scenario.builtInDefault.problems.isEmpty)
         }
     }
 }

@@ -1,7 +1,7 @@
 /// One scenario file: a complete script of what the mock answers (design §1).
 ///
-/// Built by ``ScenarioLoader`` from YAML or JSON; every value here has been checked, and canned
-/// images have been read, inspected and encoded once.
+/// Built by ``ScenarioLoader`` from YAML or JSON, which checks every value and reads, inspects
+/// and encodes canned images once; or built in code, and then checked with ``problems``.
 public struct Scenario: Sendable {
     public var version: Int
     public var name: String?

@@ -85,9 +85,11 @@ def test_a_folder_is_not_a_capture(tmp_path):
 
 
 def live_answer(port: int, data: bytes) -> tuple[int, bytes]:
-    """Status and body the running server gives to `data`, sent as it was captured."""
+    """Status and body the running server gives to `data`, sent as it was captured (asking the
+    server to close the connection after its answer, so the answer's end is the socket's)."""
+    request_line, _, rest = data.partition(b"\r\n")
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-        sock.sendall(data)
+        sock.sendall(request_line + b"\r\nConnection: close\r\n" + rest)
         sock.shutdown(socket.SHUT_WR)
         received = b""
         while chunk := sock.recv(65536):

@@ -487,7 +487,7 @@ def test_a_reset_body_that_cannot_be_read_resets_nothing(mock):
     for body in ('{"journl": false}', '{"journal": "no"}', "nope", "[]"):
         resp = requests.post(f"{mock.base_url}/__admin/reset", data=body, timeout=TIMEOUT)
         assert resp.status_code == 400, (body, resp.status_code)
-        assert "journal, sequences and buckets" in resp.json()["error"]
+        assert "journal, sequences and buckets" in resp.json()["error"]["message"]
     assert len(journal(mock.base_url)) == before
     kept = requests.post(f"{mock.base_url}/__admin/reset", json={"journal": False}, timeout=TIMEOUT)
     assert kept.status_code == 200 and kept.json() == {"reset": ["sequences", "buckets"]}

@@ -46,7 +46,6 @@ public struct ServerConfiguration: Sendable {
     public var isLoopback: Bool {
         ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.")
     }
-
 }
 
 /// Why the server could not start.

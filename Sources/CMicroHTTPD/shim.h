@@ -11,6 +11,38 @@
 
 /* Swift does not import C variadic functions: these wrappers make the few calls we need. */
 
+static inline int images_mock_hex_digit(char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes a request target (and each query key and value) in place, as libmicrohttpd's
+   own unescaper does, except that "%00" stays as it was sent: decoded, it ended the C string the
+   handler receives, so "/__admin/requests%00" was served as "/__admin/requests" and
+   "/v1/files/images/x.png%00.jpg" looked up "x.png". Returns the new length. */
+static size_t images_mock_unescape(void *context, struct MHD_Connection *connection, char *text)
+{
+    (void)context;
+    (void)connection;
+    char *read = text, *write = text;
+    while (*read != '\0') {
+        if (read[0] == '%' && read[1] != '\0' && read[2] != '\0') {
+            int high = images_mock_hex_digit(read[1]), low = images_mock_hex_digit(read[2]);
+            if (high >= 0 && low >= 0 && (high | low) != 0) {
+                *write++ = (char)(high * 16 + low);
+                read += 3;
+                continue;
+            }
+        }
+        *write++ = *read++;
+    }
+    *write = '\0';
+    return (size_t)(write - text);
+}
+
 /* Starts a daemon in thread-pool mode with epoll and suspend/resume, bound to a numeric host
    ("127.0.0.1", "0.0.0.0", "::1", ...). Returns NULL when the host is not numeric or the daemon
    cannot start (port in use, ...). */
@@ -49,6 +81,7 @@ images_mock_start_daemon(const char *host, uint16_t port,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
                             MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds,
                             MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)4096,
+                            MHD_OPTION_UNESCAPE_CALLBACK, images_mock_unescape, NULL,
                             MHD_OPTION_END);
 }
 

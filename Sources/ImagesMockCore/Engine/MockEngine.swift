@@ -757,7 +757,9 @@ public final class MockEngine: Sendable {
     private func serveImage(_ request: HTTPRequest, behaviour: Behaviour) -> HTTPResponse {
         let file = String(request.path.dropFirst(Self.imagePathPrefix.count))
         let id = file.split(separator: ".", maxSplits: 1).first.map(String.init) ?? file
-        guard let image = imageURLs.image(id: id) else {
+        // The file name is the one handed out, extension included: `<id>.png.jpg` or
+        // `<id>.png%00.jpg` name no image.
+        guard let image = imageURLs.image(id: id), file == "\(id).\(image.format.rawValue)" else {
             let error = APIError(status: 404, message: "The image '\(file)' does not exist or its URL has expired.", diagnosis: "Image URLs live \(Int(behaviour.imageURLLifetimeSeconds)) s (--image-url-ttl); past \(imageURLs.maximumBytes / (1024 * 1024)) MiB of distinct images or \(imageURLs.maximumEntries) URLs the oldest go first.")
             return error.response(style: behaviour.errorStyle)
         }

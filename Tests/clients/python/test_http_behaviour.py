@@ -332,6 +332,18 @@ def test_head_on_admin_pages_is_get_without_the_body(mock, path):
     assert head.headers["content-type"] == get.headers["content-type"]
 
 
+def test_an_encoded_nul_does_not_cut_the_path(mock):
+    """libmicrohttpd decoded %00 into the C string it hands over, ending the path there:
+    /__admin/requests%00 was served as /__admin/requests, and an image URL with '%00.jpg' appended
+    found the PNG. %00 now stays as sent; other escapes are decoded as before."""
+    assert requests.get(mock.base_url + "/__admin/requests%00", timeout=TIMEOUT).status_code == 404
+    assert requests.get(mock.base_url + "/__admin/requ%65sts", timeout=TIMEOUT).status_code == 200
+    made = post_json(mock.base_url, {"model": "dall-e-2", "prompt": "nul", "size": "256x256"})
+    url = made.json()["data"][0]["url"]
+    assert requests.get(url, timeout=TIMEOUT).status_code == 200
+    assert requests.get(url + "%00.jpg", timeout=TIMEOUT).status_code == 404
+
+
 # -- half-closed clients (shutdown(SHUT_WR) after the request, as `nc -N` and some proxies do) ---
 
 @pytest.mark.parametrize("delayed", [False, True], ids=["fresh-render", "latency"])

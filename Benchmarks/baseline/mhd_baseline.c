@@ -9,7 +9,8 @@
  *
  * The daemon runs exactly as images-mock's does (Sources/CMicroHTTPD/shim.h): internal polling
  * thread pool + epoll + suspend/resume + ITC, 2 threads, connection limit 16384 (--connection-limit), 64 KiB connection
- * memory limit (--memory-limit), 60 s timeout, backlog 4096 (the kernel caps it at somaxconn). The response is created per request from the loaded
+ * memory limit (--memory-limit), 60 s timeout, backlog 4096 (the kernel caps it at somaxconn), the
+ * same request-target unescaper. The response is created per request from the loaded
  * bytes without copying them (MHD_RESPMEM_PERSISTENT): the cheapest answer MHD can give, i.e. the
  * ceiling a server on this library can reach. `--copy` makes MHD copy the body per request instead
  * (MHD_RESPMEM_MUST_COPY, as the mock does), and `--memory-limit` changes the connection memory
@@ -42,6 +43,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <microhttpd.h>
+/* The mock's own request-target unescaper (it keeps "%00" as sent), so both daemons decode alike. */
+#include "../../Sources/CMicroHTTPD/shim.h"
 
 #define MAX_HEADERS 64
 
@@ -265,6 +268,7 @@ int main(int argc, char **argv)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, memory_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)4096,
+        MHD_OPTION_UNESCAPE_CALLBACK, images_mock_unescape, NULL,
         MHD_OPTION_END);
     if (daemon == NULL) { fprintf(stderr, "mhd_baseline: could not start on %s:%u\n", host, port); return 1; }
     if (config.delay_ms > 0) {           /* signals stay blocked in it (inherited mask) */

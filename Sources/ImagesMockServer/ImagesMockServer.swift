@@ -49,11 +49,7 @@ public final class ImagesMockServer: Sendable {
         }
         guard let pointer else {
             Unmanaged<ServerCore>.fromOpaque(context).release()
-            let numeric = host.withCString { text in
-                var address4 = in_addr(), address6 = in6_addr()
-                return inet_pton(AF_INET, text, &address4) == 1 || inet_pton(AF_INET6, text, &address6) == 1
-            }
-            throw ServerError(message: numeric
+            throw ServerError(message: configuration.hostIsListenable
                 ? "could not listen on \(host):\(configuration.port): the port is in use or the address is not one of this machine's (is another server running on that port?)"
                 : "could not listen on \(host):\(configuration.port): the host must be a numeric address (127.0.0.1, ::1, 0.0.0.0) or localhost")
         }

@@ -1,4 +1,7 @@
 import ImagesMockCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How the HTTP listener runs; independent of what the mock answers.
 public struct ServerConfiguration: Sendable {
@@ -39,6 +42,14 @@ public struct ServerConfiguration: Sendable {
         self.connectionTimeoutSeconds = connectionTimeoutSeconds
         self.bodyLimits = bodyLimits
         self.drainTimeout = drainTimeout
+    }
+
+    /// Whether ``host`` is something the listener can bind: a numeric IPv4 or IPv6 address, or
+    /// `localhost` (names are not resolved).
+    public var hostIsListenable: Bool {
+        if host == "localhost" { return true }
+        var address4 = in_addr(), address6 = in6_addr()
+        return inet_pton(AF_INET, host, &address4) == 1 || inet_pton(AF_INET6, host, &address6) == 1
     }
 
     /// Whether ``host`` is a loopback address, reachable from this machine only. Beyond loopback

@@ -126,13 +126,6 @@ struct Serve: ParsableCommand {
         return first.hasPrefix("-") ? arguments : nil
     }
 
-    /// A numeric IPv4 or IPv6 address, or `localhost`: what the listener can bind (names are not resolved).
-    static func isListenableHost(_ host: String) -> Bool {
-        if host == "localhost" { return true }
-        var address4 = in_addr(), address6 = in6_addr()
-        return inet_pton(AF_INET, host, &address4) == 1 || inet_pton(AF_INET6, host, &address6) == 1
-    }
-
     /// `http(s)://host[:port][/path]`: what image URLs are built on.
     static func isBaseURL(_ text: String) -> Bool {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
@@ -154,9 +147,9 @@ struct Serve: ParsableCommand {
         if let imageURLTTL, !(imageURLTTL > 0 && imageURLTTL <= Scenario.maximumImageURLLifetime) {
             throw ValidationError("--image-url-ttl must be a number of seconds above 0 and at most 315360000 (ten years)")
         }
-        if let journalSize, !(0...100_000).contains(journalSize) { throw ValidationError("--journal-size must be 0 to 100000 (0 keeps none)") }
+        if let journalSize, !Scenario.journalSizeRange.contains(journalSize) { throw ValidationError("--journal-size must be 0 to 100000 (0 keeps none)") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535 (0 picks a free port)") }
-        if !Self.isListenableHost(host) {
+        if !ServerConfiguration(host: host).hostIsListenable {
             throw ValidationError("--host must be a numeric address (127.0.0.1, ::1, 0.0.0.0) or localhost, got '\(host)'")
         }
         if !(1...256).contains(threads) { throw ValidationError("--threads must be 1 to 256") }

@@ -176,13 +176,9 @@ public final class MockEngine: Sendable {
     /// The answer to a request whose image was still waiting to be rendered when shutdown's
     /// drain timeout passed.
     public func shuttingDownAnswer(_ request: HTTPRequest) -> HTTPResponse {
-        var error = APIError(
-            status: 503, message: "The server is shutting down; please retry your request.", type: "server_error",
-            diagnosis: "images-mock was stopped (SIGTERM or SIGINT) and its drain timeout passed before this request's image was rendered.")
-        error.headers.add("connection", "close")
-        var response = error.response(style: behaviour.errorStyle)
-        addCommonHeaders(to: &response, requestID: random.hex(32, prefix: "req_"), requestHeaders: request.headers, organization: behaviour.organization, processing: .zero)
-        return response
+        framingAnswer(
+            request, status: 503, type: "server_error", message: "The server is shutting down; please retry your request.",
+            diagnosis: "images-mock was stopped (SIGTERM or SIGINT) and its drain timeout passed before this request's image was rendered.").response
     }
 
     /// A request whose length cannot be trusted, answered as soon as its head is read (RFC 9112
@@ -230,8 +226,10 @@ public final class MockEngine: Sendable {
         return nil
     }
 
-    private func framingAnswer(_ request: HTTPRequest, status: Int, message: String, diagnosis: String) -> ResponsePlan {
-        var error = APIError(status: status, message: message, diagnosis: diagnosis)
+    /// An answer given without reading the request's body (or rendering its images), closing
+    /// the connection.
+    private func framingAnswer(_ request: HTTPRequest, status: Int, type: String = "invalid_request_error", message: String, diagnosis: String) -> ResponsePlan {
+        var error = APIError(status: status, message: message, type: type, diagnosis: diagnosis)
         error.headers.add("connection", "close")
         var plan = ResponsePlan(response: error.response(style: behaviour.errorStyle))
         addCommonHeaders(to: &plan.response, requestID: random.hex(32, prefix: "req_"), requestHeaders: request.headers, organization: behaviour.organization, processing: .zero)

@@ -11,8 +11,8 @@ extension Scenario {
         if let lifetime = imageURLLifetimeSeconds, !(lifetime > 0 && lifetime <= Self.maximumImageURLLifetime) {
             found.append("image_url_ttl must be above 0 and at most \(Int(Self.maximumImageURLLifetime)) seconds, found \(lifetime)")
         }
-        if let journalSize, !(0...100_000).contains(journalSize) {
-            found.append("journal_size must be 0 to 100000, found \(journalSize)")
+        if let journalSize, !Self.journalSizeRange.contains(journalSize) {
+            found.append("journal_size must be \(Self.journalSizeRange.lowerBound) to \(Self.journalSizeRange.upperBound), found \(journalSize)")
         }
         if let latency { found += latency.problems.map { "latency: \($0)" } }
         if let rateLimits {
@@ -88,7 +88,8 @@ extension ResponseSpec {
         case .images:
             return []
         case .raw(let status, _, _):
-            return (200...599).contains(status) ? [] : ["status must be 200 to 599, found \(status)"]
+            let range = Self.rawStatusRange
+            return range.contains(status) ? [] : ["status must be \(range.lowerBound) to \(range.upperBound), found \(status)"]
         }
     }
 }
@@ -98,8 +99,11 @@ extension FaultSpec {
         var found: [String] = []
         if !(0...1).contains(probability) { found.append("fault probability must be 0 to 1, found \(probability)") }
         if case .slowBody(let bytes, let interval) = kind {
-            if !(1...1_048_576).contains(bytes) { found.append("slow_body bytes must be 1 to 1048576, found \(bytes)") }
-            if !(1...60_000).contains(interval) { found.append("slow_body interval_ms must be 1 to 60000, found \(interval)") }
+            let bytesRange = Self.slowBodyBytesRange, intervalRange = Self.slowBodyIntervalRange
+            if !bytesRange.contains(bytes) { found.append("slow_body bytes must be \(bytesRange.lowerBound) to \(bytesRange.upperBound), found \(bytes)") }
+            if !intervalRange.contains(interval) {
+                found.append("slow_body interval_ms must be \(intervalRange.lowerBound) to \(intervalRange.upperBound), found \(interval)")
+            }
         }
         return found
     }

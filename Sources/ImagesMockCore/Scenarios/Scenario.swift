@@ -120,6 +120,10 @@ public enum ResponseSpec: Sendable {
     case images(ImageSource, headers: [String: String] = [:])
     /// Any status, headers and body, sent as given.
     case raw(status: Int, headers: [String: String], body: RawBody)
+
+    /// Statuses a raw answer may have: a 1xx is an interim answer, never a final one (a scripted
+    /// 100 or 101 left the client waiting).
+    public static let rawStatusRange = 200...599
 }
 
 public enum ImageSource: Sendable {
@@ -225,6 +229,10 @@ public struct FaultSpec: Sendable, Equatable {
     /// 0...1; when the fault does not fire, the request gets the default answer.
     public var probability: Double
 
+    /// What a `slow_body` fault may send at a time, and how long it may pause.
+    public static let slowBodyBytesRange = 1...1_048_576
+    public static let slowBodyIntervalRange = 1...60_000
+
     public init(kind: Kind, probability: Double = 1) {
         self.kind = kind
         self.probability = probability
@@ -234,6 +242,9 @@ public struct FaultSpec: Sendable, Equatable {
 extension Scenario {
     /// The longest lifetime of an image URL, from a scenario or `--image-url-ttl` (ten years).
     public static let maximumImageURLLifetime = 315_360_000.0
+
+    /// Entries a journal may keep (`journal_size`, `--journal-size`).
+    public static let journalSizeRange = 0...100_000
 }
 
 extension Scenario {

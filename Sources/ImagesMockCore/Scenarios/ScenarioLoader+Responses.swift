@@ -53,8 +53,7 @@ extension ScenarioReader {
             guard valid, let source else { return nil }
             return .images(source, headers: headers)
         default:
-            // 1xx are interim answers, never final: a scripted 100 or 101 left the client waiting.
-            let status = integer(kind.value, "'status'", in: 200...599)
+            let status = integer(kind.value, "'status'", in: ResponseSpec.rawStatusRange)
             var body = RawBody.empty
             if let node = view.value("body") {
                 switch node.valueKind {
@@ -155,10 +154,10 @@ extension ScenarioReader {
             var bytes = 64
             var interval = 100
             if let node = view.value("bytes") {
-                if let value = integer(node, "'bytes'", in: 1...1_048_576) { bytes = value } else { valid = false }
+                if let value = integer(node, "'bytes'", in: FaultSpec.slowBodyBytesRange) { bytes = value } else { valid = false }
             }
             if let node = view.value("interval_ms") {
-                if let value = integer(node, "'interval_ms'", in: 1...60_000) { interval = value } else { valid = false }
+                if let value = integer(node, "'interval_ms'", in: FaultSpec.slowBodyIntervalRange) { interval = value } else { valid = false }
             }
             kind = .slowBody(bytes: bytes, intervalMilliseconds: interval)
         }

@@ -156,7 +156,7 @@ struct ScenarioReader {
             scenario.imageURLLifetimeSeconds = number(node, "'image_url_ttl'", unit: "seconds", atLeast: 0, exclusive: true, atMost: Scenario.maximumImageURLLifetime)
         }
         if let node = top.value("organization") { scenario.organization = nonEmptyText(node, "'organization'") }
-        if let node = top.value("journal_size") { scenario.journalSize = integer(node, "'journal_size'", in: 0...100_000) }
+        if let node = top.value("journal_size") { scenario.journalSize = integer(node, "'journal_size'", in: Scenario.journalSizeRange) }
         if let node = top.value("latency") { scenario.latency = readLatency(node, context: "in 'latency'") }
         if let node = top.value("rate_limits") { scenario.rateLimits = readRateLimits(node) }
         asOf = scenario.asOf

@@ -90,7 +90,8 @@ public struct HTTPRequest: Sendable {
     /// any other target.
     static func absoluteForm(_ target: String) -> (authority: String, originForm: String)? {
         let bytes = target.utf8
-        guard let separator = bytes.firstIndex(of: UInt8(ascii: ":")),
+        // Nearly every target is origin-form ("/v1/..."): no scan for it.
+        guard bytes.first != UInt8(ascii: "/"), let separator = bytes.firstIndex(of: UInt8(ascii: ":")),
               ["http", "https"].contains(target[..<separator].lowercased()),
               target[separator...].hasPrefix("://")
         else { return nil }

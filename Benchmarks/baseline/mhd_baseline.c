@@ -10,11 +10,12 @@
  * The daemon runs exactly as images-mock's does (Sources/CMicroHTTPD/shim.h): internal polling
  * thread pool + epoll + suspend/resume + ITC, 2 threads, connection limit 16384 (--connection-limit), 64 KiB connection
  * memory limit (--memory-limit), 60 s timeout, backlog 4096 (the kernel caps it at somaxconn), the
- * same request-target unescaper. The response is created per request from the loaded
- * bytes without copying them (MHD_RESPMEM_PERSISTENT): the cheapest answer MHD can give, i.e. the
- * ceiling a server on this library can reach. `--copy` makes MHD copy the body per request instead
+ * same request-target unescaper, and the same 4 MiB receive buffer for accepted connections where
+ * net.core.rmem_max allows it (--receive-buffer; 0 keeps the kernel's autotuning). The response
+ * is created per request from the loaded bytes without copying them (MHD_RESPMEM_PERSISTENT): the
+ * cheapest answer MHD can give, i.e. the ceiling a server on this library can reach. `--copy` makes MHD copy the body per request instead
  * (MHD_RESPMEM_MUST_COPY, as the mock does), and `--memory-limit` changes the connection memory
- * limit (default 256 KiB, the mock's), both for analysis only.
+ * limit (default 64 KiB, the mock's), both for analysis only.
  *
  * `--delay-ms N` holds every answer N ms the way the mock's `--latency-ms` does: the connection is
  * suspended (MHD_suspend_connection) once the body is read, and one timer thread resumes it when its
@@ -23,7 +24,7 @@
  *
  * Usage: mhd_baseline [--host 127.0.0.1] [--port 0] [--threads 2] [--path P] [--status N]
  *                     [--body FILE] [--headers FILE] [--copy] [--memory-limit BYTES]
- *                     [--connection-limit N] [--delay-ms N]
+ *                     [--connection-limit N] [--delay-ms N] [--receive-buffer BYTES]
  *        mhd_baseline --version     (prints and exits: the process-start cost alone, for hyperfine)
  * When ready it prints `mhd-baseline listening on http://HOST:PORT` (flushed); SIGTERM/SIGINT stop it.
  *
@@ -213,7 +214,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: mhd_baseline [--host 127.0.0.1] [--port 0] [--threads 2] [--path P] [--status N] "
                     "[--body FILE] [--headers FILE] [--copy] [--memory-limit BYTES] [--connection-limit N] "
-                    "[--delay-ms N]\n");
+                    "[--delay-ms N] [--receive-buffer BYTES]\n");
     exit(2);
 }
 
@@ -223,6 +224,7 @@ int main(int argc, char **argv)
     const char *host = "127.0.0.1";
     unsigned int port = 0, threads = 2, connection_limit = 16384;
     size_t memory_limit = 64 * 1024;    /* ServerConfiguration.connectionMemoryLimit */
+    int receive_buffer = 4 * 1024 * 1024;   /* ServerConfiguration.receiveBufferBytes */
     config.body = strdup("{}\n");
     config.body_size = 3;
     for (int i = 1; i < argc; i++) {
@@ -237,6 +239,7 @@ int main(int argc, char **argv)
         else if (strcmp(arg, "--memory-limit") == 0) memory_limit = (size_t)strtoul(value, NULL, 10);
         else if (strcmp(arg, "--connection-limit") == 0) connection_limit = (unsigned int)strtoul(value, NULL, 10);
         else if (strcmp(arg, "--delay-ms") == 0) config.delay_ms = (unsigned int)strtoul(value, NULL, 10);
+        else if (strcmp(arg, "--receive-buffer") == 0) receive_buffer = atoi(value);
         else if (strcmp(arg, "--path") == 0) config.path = value;
         else if (strcmp(arg, "--status") == 0) config.status = (unsigned int)strtoul(value, NULL, 10);
         else if (strcmp(arg, "--body") == 0) { free(config.body); config.body = read_file(value, &config.body_size); }
@@ -271,6 +274,7 @@ int main(int argc, char **argv)
         MHD_OPTION_UNESCAPE_CALLBACK, images_mock_unescape, NULL,
         MHD_OPTION_END);
     if (daemon == NULL) { fprintf(stderr, "mhd_baseline: could not start on %s:%u\n", host, port); return 1; }
+    images_mock_widen_receive_buffer(daemon, receive_buffer);
     if (config.delay_ms > 0) {           /* signals stay blocked in it (inherited mask) */
         pthread_t timer;
         pthread_create(&timer, NULL, resume_delayed, NULL);

@@ -5,6 +5,7 @@
 #include <malloc.h>
 #include <netinet/in.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <microhttpd.h>
@@ -90,6 +91,28 @@ static inline uint16_t images_mock_bound_port(struct MHD_Daemon *daemon)
 {
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
     return info == NULL ? 0 : info->port;
+}
+
+/* Sets the receive buffer of the daemon's listening socket, which every connection it accepts
+   inherits, to `bytes` -- but only when the kernel grants that much (net.core.rmem_max): capped
+   lower, a fixed buffer measured slower for uploads than the kernel's own autotuning, which a fixed
+   size switches off. A buffer that holds a whole upload lets the client send it in one go;
+   autotuning grows the buffer of a connection that reads slowly only a little, and then the
+   reader's kernel time goes to reopening the window and moving the client's data. Returns the
+   size set, or 0 when the kernel's default was kept. */
+static inline int images_mock_widen_receive_buffer(struct MHD_Daemon *daemon, int bytes)
+{
+    if (bytes <= 0) return 0;
+    long allowed = 0;
+    FILE *file = fopen("/proc/sys/net/core/rmem_max", "r");
+    if (file == NULL) return 0;
+    if (fscanf(file, "%ld", &allowed) != 1) allowed = 0;
+    fclose(file);
+    if (allowed < bytes) return 0;
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_LISTEN_FD);
+    if (info == NULL || info->listen_fd < 0) return 0;
+    if (setsockopt(info->listen_fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes) != 0) return 0;
+    return bytes;
 }
 
 /* Number of open connections, for drain decisions and tests. */

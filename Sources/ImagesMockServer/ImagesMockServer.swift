@@ -17,15 +17,19 @@ public final class ImagesMockServer: Sendable {
     /// The port actually bound (what `--port 0` picked).
     public let port: Int
     public let host: String
+    /// The receive buffer set for accepted connections (``ServerConfiguration/receiveBufferBytes``),
+    /// or 0 when the kernel's default (autotuning) was kept.
+    public let receiveBufferBytes: Int
     private let core: ServerCore
     private let daemon: DaemonHandle
     private let lifecycle = Mutex(Lifecycle.running)
 
     private enum Lifecycle { case running, stopping, stopped }
 
-    private init(port: Int, host: String, core: ServerCore, daemon: DaemonHandle) {
+    private init(port: Int, host: String, receiveBufferBytes: Int, core: ServerCore, daemon: DaemonHandle) {
         self.port = port
         self.host = host
+        self.receiveBufferBytes = receiveBufferBytes
         self.core = core
         self.daemon = daemon
     }
@@ -55,8 +59,12 @@ public final class ImagesMockServer: Sendable {
         }
         let daemon = DaemonHandle(pointer: pointer)
         let port = Int(images_mock_bound_port(pointer))
+        let receiveBuffer = Int(images_mock_widen_receive_buffer(pointer, Int32(clamping: max(0, configuration.receiveBufferBytes))))
+        if receiveBuffer == 0 && configuration.receiveBufferBytes > 0 {
+            logger.debug("kept the kernel's receive buffer: net.core.rmem_max is below \(configuration.receiveBufferBytes) bytes")
+        }
         engine.setListeningAddress(host: host, port: port)
-        return ImagesMockServer(port: port, host: host, core: core, daemon: daemon)
+        return ImagesMockServer(port: port, host: host, receiveBufferBytes: receiveBuffer, core: core, daemon: daemon)
     }
 
     /// `http://HOST:PORT`, with IPv6 hosts in brackets.

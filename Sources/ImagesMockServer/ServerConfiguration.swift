@@ -18,6 +18,12 @@ public struct ServerConfiguration: Sendable {
     /// 64 KiB keeps 10,000 delayed connections near 300 MB where 256 KiB took 715 MB
     /// (Benchmarks/README.md), at some cost to large uploads.
     public var connectionMemoryLimit: Int
+    /// The kernel receive buffer each connection gets (`SO_RCVBUF`; 0 keeps the kernel's
+    /// autotuning), applied only where `net.core.rmem_max` allows the whole size. 4 MiB (the
+    /// kernel doubles it) holds a 4 MB edit: the client sends it in one go, and the mock read
+    /// such uploads with ~40 % less CPU than with autotuning, which grows a buffer only as fast as
+    /// the reader keeps up (Benchmarks/README.md, benchmark 5).
+    public var receiveBufferBytes: Int
     /// An idle or stalled connection (e.g. a body that stops arriving) is closed after this many seconds.
     public var connectionTimeoutSeconds: Int
     public var bodyLimits: BodyLimits
@@ -30,6 +36,7 @@ public struct ServerConfiguration: Sendable {
         threadCount: Int = 2,
         connectionLimit: Int = 16_384,
         connectionMemoryLimit: Int = 64 * 1024,
+        receiveBufferBytes: Int = 4 * 1024 * 1024,
         connectionTimeoutSeconds: Int = 60,
         bodyLimits: BodyLimits = BodyLimits(),
         drainTimeout: Duration = .seconds(10)
@@ -39,6 +46,7 @@ public struct ServerConfiguration: Sendable {
         self.threadCount = threadCount
         self.connectionLimit = connectionLimit
         self.connectionMemoryLimit = connectionMemoryLimit
+        self.receiveBufferBytes = receiveBufferBytes
         self.connectionTimeoutSeconds = connectionTimeoutSeconds
         self.bodyLimits = bodyLimits
         self.drainTimeout = drainTimeout

@@ -250,4 +250,54 @@ struct ServerTests {
             #expect(response.statusCode == 200)
         }
     }
+
+    @Test(arguments: [4 * 1024 * 1024, 0])
+    func acceptedConnectionsGetTheConfiguredReceiveBufferWhereTheKernelAllowsIt(wanted: Int) async throws {
+        let allowed = Int((try? String(contentsOfFile: "/proc/sys/net/core/rmem_max", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+        let applies = wanted > 0 && allowed >= wanted
+        try await withImagesMock(server: ServerConfiguration(host: "127.0.0.1", port: 0, receiveBufferBytes: wanted)) { mock in
+            #expect(mock.server.receiveBufferBytes == (applies ? wanted : 0))
+            let connection = try RawHTTPConnection(port: mock.port)
+            connection.send("GET /__admin/health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            #expect(try connection.readResponse()?.status == 200)
+            // The server's end of this connection is a descriptor of this process (the mock runs in it).
+            let accepted = try #require(SocketProbe.descriptor(localPort: mock.port, peerPort: SocketProbe.localPort(of: connection.descriptor)))
+            let size = SocketProbe.receiveBufferSize(of: accepted)
+            if applies {
+                #expect(size == 2 * wanted, "the kernel doubles what SO_RCVBUF sets")
+            } else {
+                // Autotuning starts from net.ipv4.tcp_rmem's default (128 KiB here) and grows only with traffic.
+                #expect(size > 0 && size < 2 * 4 * 1024 * 1024)
+            }
+        }
+    }
+}
+
+/// Reads socket state of descriptors in this process, to see what the in-process server set.
+private enum SocketProbe {
+    static func localPort(of descriptor: Int32) -> Int { port(of: descriptor, peer: false) }
+
+    /// The connected socket bound to `localPort` whose peer is `peerPort`.
+    static func descriptor(localPort: Int, peerPort: Int) -> Int32? {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return names.compactMap { Int32($0) }.first { port(of: $0, peer: false) == localPort && port(of: $0, peer: true) == peerPort }
+    }
+
+    static func receiveBufferSize(of descriptor: Int32) -> Int {
+        var size: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, &length) == 0 else { return -1 }
+        return Int(size)
+    }
+
+    private static func port(of descriptor: Int32, peer: Bool) -> Int {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let result = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { peer ? getpeername(descriptor, $0, &length) : getsockname(descriptor, $0, &length) }
+        }
+        guard result == 0, address.sin_family == sa_family_t(AF_INET) else { return -1 }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
 }

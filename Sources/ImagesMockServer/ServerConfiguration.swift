@@ -21,8 +21,8 @@ public struct ServerConfiguration: Sendable {
     /// The kernel receive buffer each connection gets (`SO_RCVBUF`; 0 keeps the kernel's
     /// autotuning), applied only where `net.core.rmem_max` allows the whole size. 4 MiB (the
     /// kernel doubles it) holds a 4 MB edit: the client sends it in one go, and the mock read
-    /// such uploads with ~40 % less CPU than with autotuning, which grows a buffer only as fast as
-    /// the reader keeps up (Benchmarks/README.md, benchmark 5).
+    /// such uploads with about a third less CPU than under autotuning, which grows the buffer of a
+    /// reader that parses as it reads only a little (Benchmarks/README.md, benchmark 5).
     public var receiveBufferBytes: Int
     /// An idle or stalled connection (e.g. a body that stops arriving) is closed after this many seconds.
     public var connectionTimeoutSeconds: Int

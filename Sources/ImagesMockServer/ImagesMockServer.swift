@@ -75,6 +75,10 @@ public final class ImagesMockServer: Sendable {
     /// Requests received and not yet completed.
     public var inFlightRequests: Int { core.inFlight.load(ordering: .relaxed) }
 
+    /// Bytes of request bodies held whole right now, over all connections (what
+    /// ``ImagesMockCore/BodyLimits/maximumBufferedBytes`` bounds).
+    public var bufferedBodyBytes: Int { core.bufferedBodyBytes.load(ordering: .relaxed) }
+
     /// Stops accepting, lets in-flight requests finish (delayed ones are answered at once after the
     /// drain timeout), then closes every connection. Safe to call more than once.
     public func stop() {

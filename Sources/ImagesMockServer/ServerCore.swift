@@ -30,6 +30,8 @@ final class RequestContext: @unchecked Sendable {
 
     var intake: RequestIntake
     var phase = Phase.receiving
+    /// This request's share of ``ServerCore/bufferedBodyBytes``, given back when it completes.
+    var bufferedBytes = 0
     let started = ContinuousClock.now
 
     init(intake: RequestIntake) {
@@ -45,6 +47,8 @@ final class ServerCore: Sendable {
     let configuration: ServerConfiguration
     let logger: Logger
     let inFlight = Atomic<Int>(0)
+    /// Bytes of bodies held whole (see ``BodyLimits/maximumBufferedBytes``) over all connections.
+    let bufferedBodyBytes = Atomic<Int>(0)
     /// How much of an over-limit chunked body is read and thrown away before the connection is closed.
     static let maximumDiscardedBytes = 1 << 30
     let shuttingDown = Atomic<Bool>(false)
@@ -104,6 +108,13 @@ final class ServerCore: Sendable {
                 context.phase = .rejected
                 return queue(engine.payloadTooLarge(context.head, limit: configuration.bodyLimits.maximumBodyBytes).response, on: connection, context: context)
             }
+            // So is a body that could not be held now that others hold most of the budget.
+            let limits = configuration.bodyLimits
+            if context.intake.buffersBody,
+                limits.exceedsBudget(declaredLength: context.head.headers["content-length"], buffered: bufferedBodyBytes.load(ordering: .relaxed)) {
+                context.phase = .rejected
+                return queue(engine.bufferedBodiesOverBudget(context.head, budget: limits.maximumBufferedBytes).response, on: connection, context: context)
+            }
             return .YES
         }
         // The slot holds a reference until `completed`, which libmicrohttpd never calls during
@@ -122,23 +133,22 @@ final class ServerCore: Sendable {
             uploadSize.pointee = 0
             switch context.phase {
             case .receiving:
-                let limit = configuration.bodyLimits.maximumBodyBytes
-                if context.intake.receivedBytes + size > limit {
-                    let plan = engine.payloadTooLarge(context.head, limit: limit)
-                    let declaredLength = context.head.headers["content-length"] != nil
-                    // Drop what was received; only the head is kept (for the log line).
-                    context.intake = engine.makeIntake(method: context.head.method, target: context.head.path, headers: HTTPHeaders())
-                    guard !declaredLength else {
-                        context.phase = .rejected
-                        return queue(plan.response, on: connection, context: context)
-                    }
-                    context.phase = .discarding(plan, discardedBytes: size)
-                    return .YES
+                let limits = configuration.bodyLimits
+                if context.intake.receivedBytes + size > limits.maximumBodyBytes {
+                    return refuseBody(engine.payloadTooLarge(context.head, limit: limits.maximumBodyBytes), context: context, connection: connection, chunkSize: size)
                 }
                 if let upload {
                     // Parsed in place: libmicrohttpd's buffer is valid until this call returns.
                     let bytes = UnsafeBufferPointer(start: upload.baseAddress?.assumingMemoryBound(to: UInt8.self), count: min(size, upload.count))
                     context.intake.receive(bytes.span)
+                }
+                // What the body holds in memory counts against one budget for all connections.
+                let grown = context.intake.heldBytes - context.bufferedBytes
+                if grown > 0 {
+                    context.bufferedBytes += grown
+                    if bufferedBodyBytes.add(grown, ordering: .relaxed).newValue > limits.maximumBufferedBytes {
+                        return refuseBody(engine.bufferedBodiesOverBudget(context.head, budget: limits.maximumBufferedBytes), context: context, connection: connection, chunkSize: size)
+                    }
                 }
             case .discarding(let plan, let discarded):
                 // Reading on is bounded too: a client that never stops sending is cut off.
@@ -177,10 +187,32 @@ final class ServerCore: Sendable {
         }
     }
 
+    /// Stops taking a body mid-way: what was received is dropped (only the head is kept, for the
+    /// log line); with a declared length the answer goes out now, a chunked body is read to its
+    /// end first (libmicrohttpd 0.9.75 drops a response queued mid-chunked-upload).
+    private func refuseBody(_ plan: ResponsePlan, context: RequestContext, connection: OpaquePointer, chunkSize: Int) -> MHD_Result {
+        let declaredLength = context.head.headers["content-length"] != nil
+        releaseBufferedBody(of: context)
+        context.intake = engine.makeIntake(method: context.head.method, target: context.head.path, headers: HTTPHeaders())
+        guard !declaredLength else {
+            context.phase = .rejected
+            return queue(plan.response, on: connection, context: context)
+        }
+        context.phase = .discarding(plan, discardedBytes: chunkSize)
+        return .YES
+    }
+
+    private func releaseBufferedBody(of context: RequestContext) {
+        guard context.bufferedBytes > 0 else { return }
+        bufferedBodyBytes.subtract(context.bufferedBytes, ordering: .relaxed)
+        context.bufferedBytes = 0
+    }
+
     func completed(slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) {
         guard let slot, let pointer = slot.pointee else { return }
         slot.pointee = nil
         let context = Unmanaged<RequestContext>.fromOpaque(pointer).takeRetainedValue()
+        releaseBufferedBody(of: context)
         suspended.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(context)) }
         inFlight.subtract(1, ordering: .relaxed)
     }

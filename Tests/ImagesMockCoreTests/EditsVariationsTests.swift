@@ -68,6 +68,39 @@ struct EditsVariationsTests {
         return form
     }
 
+    /// What the server's budget of held bodies counts (BodyLimits.maximumBufferedBytes).
+    @Test func heldBytesCountWhatABodyKeepsInMemory() throws {
+        var generator = SystemRandomNumberGenerator()
+        let noise = RGBAImage(width: 128, height: 128, pixels: (0..<128 * 128 * 4).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        let png = try ImageEncoder.encode(noise, as: .png, preserveAlpha: true)
+        let webp = try ImageEncoder.encode(noise, as: .webp, quality: 80, preserveAlpha: true)
+        #expect(png.count > 50_000 && webp.count > 10_000)
+        func intake(_ form: FormBody) -> RequestIntake {
+            var intake = engine().makeIntake(method: "POST", target: Endpoint.edits.path, headers: HTTPHeaders([("Content-Type", form.contentType)]))
+            let bytes = form.bytes
+            for start in stride(from: 0, to: bytes.count, by: 4096) { intake.receive(bytes[start..<min(bytes.count, start + 4096)]) }
+            return intake
+        }
+        var withPNG = FormBody()
+        withPNG.text("prompt", String(repeating: "p", count: 1000))
+        withPNG.file("image", png)
+        let pngIntake = intake(withPNG)
+        #expect(!pngIntake.buffersBody)
+        // The prompt and the PNG's chunk headers; its image data is only counted.
+        #expect(pngIntake.heldBytes >= 1000 && pngIntake.heldBytes < 2000, "held \(pngIntake.heldBytes)")
+
+        var withWebP = FormBody()
+        withWebP.file("image", filename: "image.webp", type: "image/webp", webp)
+        // WebP files are kept whole for the inspector.
+        #expect(intake(withWebP).heldBytes == webp.count)
+
+        var json = engine().makeIntake(method: "POST", target: Endpoint.generations.path, headers: HTTPHeaders([("Content-Type", "application/json")]))
+        json.receive(Array(repeating: UInt8(ascii: " "), count: 5000))
+        json.receive(Array(repeating: UInt8(ascii: " "), count: 3000))
+        #expect(json.buffersBody)
+        #expect(json.heldBytes == 8000)
+    }
+
     @Test func aFileOverTheCapGetsOneAnswerHoweverTheBodyArrives() throws {
         let form = gptForm { $0.file("image", [UInt8](repeating: 7, count: 5000)) }
         let headers = HTTPHeaders([("Authorization", "Bearer sk-test"), ("Content-Type", form.contentType), ("Host", "127.0.0.1:9")])

@@ -117,6 +117,67 @@ struct ServerTests {
         }
     }
 
+    @Test func bodiesHeldWholeShareOneBudgetAcrossConnections() async throws {
+        let limits = BodyLimits(maximumBodyBytes: 100_000, maximumBufferedBytes: 150_000)
+        let server = ServerConfiguration(host: "127.0.0.1", port: 0, bodyLimits: limits)
+        try await withImagesMock(server: server) { mock in
+            /// A JSON body of exactly `length` bytes (its prompt is too long for dall-e-2: a 400, not a 503).
+            func body(_ length: Int) -> String {
+                let frame = #"{"model":"dall-e-2","prompt":"","size":"256x256"}"#
+                return #"{"model":"dall-e-2","prompt":""# + String(repeating: "a", count: length - frame.utf8.count) + #"","size":"256x256"}"#
+            }
+            func waitForBuffered(_ bytes: Int) async throws {
+                for _ in 0..<500 where mock.server.bufferedBodyBytes != bytes { try await Task.sleep(for: .milliseconds(10)) }
+                #expect(mock.server.bufferedBodyBytes == bytes)
+            }
+            let whole = body(100_000)
+            let held = try RawHTTPConnection(port: mock.port)
+            held.send(postRequest(json: String(whole.prefix(90_000))).replacingOccurrences(of: "Content-Length: 90000", with: "Content-Length: 100000"))
+            try await waitForBuffered(90_000)
+
+            // A declared length that cannot fit is answered before its body is read.
+            let declared = try RawHTTPConnection(port: mock.port)
+            declared.send(postRequest(json: "").replacingOccurrences(of: "Content-Length: 0", with: "Content-Length: 100000"))
+            let early = try #require(try declared.readResponse())
+            #expect(early.status == 503)
+            let envelope = try #require(try JSONSerialization.jsonObject(with: Data(early.body)) as? [String: Any])
+            let error = try #require(envelope["error"] as? [String: Any])
+            #expect(error["message"] as? String == "The engine is currently overloaded, please try again later.")
+            #expect(error["type"] as? String == "server_error")
+            #expect(early.header("x-images-mock-diagnosis")?.contains("budget of 150000 bytes") == true)
+            #expect(early.header("connection") == "close")
+
+            // A chunked body is refused when it crosses the budget, and answered when it ends.
+            let chunked = try RawHTTPConnection(port: mock.port)
+            chunked.send("POST /v1/images/generations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+            let chunk = Array("2000\r\n".utf8) + [UInt8](repeating: 0x61, count: 0x2000) + Array("\r\n".utf8)
+            for _ in 0..<10 { chunked.send(chunk) }
+            chunked.send("0\r\n\r\n")
+            #expect(try chunked.readResponse()?.status == 503)
+            try await waitForBuffered(90_000)
+
+            // Multipart uploads are inspected, not held: they do not count.
+            let boundary = "budget-boundary"
+            let upload = "--\(boundary)\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\ndall-e-2\r\n--\(boundary)\r\n"
+                + "Content-Disposition: form-data; name=\"image\"; filename=\"x.png\"\r\nContent-Type: image/png\r\n\r\n"
+                + String(repeating: "x", count: 95_000) + "\r\n--\(boundary)--\r\n"
+            let multipart = try RawHTTPConnection(port: mock.port)
+            multipart.send("POST /v1/images/variations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Type: multipart/form-data; boundary=\(boundary)\r\nContent-Length: \(upload.utf8.count)\r\n\r\n\(upload)")
+            let uploaded = try #require(try multipart.readResponse())
+            #expect(uploaded.status == 400, "an invalid PNG, judged as usual: \(uploaded.text)")
+
+            // The held body ends and is answered; its share of the budget is given back.
+            held.send(String(whole.dropFirst(90_000)))
+            #expect(try held.readResponse()?.status == 400)
+            try await waitForBuffered(0)
+            let after = try RawHTTPConnection(port: mock.port)
+            after.send(postRequest(json: body(100_000)))
+            let answered = try #require(try after.readResponse())
+            #expect(answered.status == 400)
+            #expect(answered.text.contains("prompt"))
+        }
+    }
+
     @Test func aStalledBodyTimesOutWithoutHarmingOthers() async throws {
         let server = ServerConfiguration(host: "127.0.0.1", port: 0, connectionTimeoutSeconds: 1)
         try await withImagesMock(server: server) { mock in

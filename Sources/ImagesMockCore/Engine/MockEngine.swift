@@ -181,6 +181,16 @@ public final class MockEngine: Sendable {
             diagnosis: "images-mock was stopped (SIGTERM or SIGINT) and its drain timeout passed before this request's image was rendered.").response
     }
 
+    /// The answer when buffering this body would take the bodies held across all connections past
+    /// the server's budget (``BodyLimits/maximumBufferedBytes``): row 29a's overload, which the
+    /// SDKs retry with backoff.
+    public func bufferedBodiesOverBudget(_ request: HTTPRequest, budget: Int) -> ResponsePlan {
+        let mebibytes = budget % (1024 * 1024) == 0 ? " (\(budget / (1024 * 1024)) MiB)" : ""
+        return framingAnswer(
+            request, status: 503, type: "server_error", message: "The engine is currently overloaded, please try again later.",
+            diagnosis: "Request bodies being received on other connections already hold most of images-mock's budget of \(budget) bytes\(mebibytes) for bodies held in memory (JSON bodies, multipart text fields; file content is not held); this one would pass it. Retry once they finish.")
+    }
+
     /// A request whose length cannot be trusted, answered as soon as its head is read (RFC 9112
     /// §6): several Content-Length values that disagree (400), or a transfer coding other than
     /// chunked (501). libmicrohttpd would take the first length, or wait for the connection's

@@ -12,6 +12,12 @@ public struct RequestIntake {
     public private(set) var receivedBytes = 0
     /// Whether the body is read as multipart (fixed at the start, whatever happens to the parser).
     let isMultipart: Bool
+    /// Whether the body is held whole until it ends (every body but a multipart one).
+    public var buffersBody: Bool { !isMultipart }
+    /// Bytes of the body held in memory so far: all of a buffered body; of a multipart one, its
+    /// text fields and the parts of files an inspector reads. What the server's budget counts
+    /// (``BodyLimits/maximumBufferedBytes``).
+    public private(set) var heldBytes = 0
 
     init(head: HTTPRequest, multipartLimits: MultipartLimits?) {
         self.head = head
@@ -35,6 +41,7 @@ public struct RequestIntake {
             buffer.append(addingCapacity: bytes.count) { output in
                 for index in bytes.indices { output.append(bytes[index]) }
             }
+            heldBytes = buffer.count
             return
         }
         guard failure == nil, parser != nil else { return }
@@ -44,8 +51,9 @@ public struct RequestIntake {
         } catch {
             keepCompletedParts()
             failure = error
-            parser = nil
         }
+        heldBytes = parser!.keptBytes
+        if failure != nil { parser = nil }
     }
 
     /// The parts the parser completed before a defect: the answer depends on them (a `model`

@@ -198,9 +198,27 @@ public struct PendingRender: Sendable {
 public struct BodyLimits: Sendable, Equatable {
     /// Larger bodies get a 413 as soon as the limit is crossed (design: 64 MiB).
     public var maximumBodyBytes: Int
+    /// Request bodies held in memory while they arrive, summed over all connections: whole JSON
+    /// (and other non-multipart) bodies; of multipart ones, text fields and the parts of files an
+    /// inspector reads (file content is otherwise only counted). A body that takes the sum past
+    /// this gets a 503 (`overloaded`, which clients retry). Without it, memory was bounded only by
+    /// connections × ``maximumBodyBytes`` (16,384 × 64 MiB). Never below ``maximumBodyBytes``, so
+    /// one body of any allowed size always fits on its own.
+    public var maximumBufferedBytes: Int
 
-    public init(maximumBodyBytes: Int = 64 * 1024 * 1024) {
+    /// The budget of buffered bodies defaults to 512 MiB: eight bodies of the default limit at once.
+    public static let defaultMaximumBufferedBytes = 512 * 1024 * 1024
+
+    public init(maximumBodyBytes: Int = 64 * 1024 * 1024, maximumBufferedBytes: Int = BodyLimits.defaultMaximumBufferedBytes) {
         self.maximumBodyBytes = maximumBodyBytes
+        self.maximumBufferedBytes = max(maximumBufferedBytes, maximumBodyBytes)
+    }
+
+    /// Whether a body of `declared` bytes (its `Content-Length`) cannot be buffered now that
+    /// `buffered` bytes are held: it is answered before any of it is read.
+    public func exceedsBudget(declaredLength declared: String?, buffered: Int) -> Bool {
+        guard let declared, let length = Int(declared), length > 0 else { return false }
+        return length > maximumBufferedBytes - buffered
     }
 
     /// Whether a `Content-Length` value declares more than the limit; a length of digits too

@@ -97,6 +97,8 @@ public struct MultipartParser: Sendable {
     private var body: [UInt8] = []
     /// The current part's content length so far, kept or not.
     private var bodyLength = 0
+    /// Content bytes kept so far, over all parts (completed or not): the memory this body holds.
+    public private(set) var keptBytes = 0
     /// Runs of the current part's content that were not kept (``FileContentRetention/imageStructure``).
     private var omitted: [Range<Int>] = []
     private var sieve: ImageStructureSieve?
@@ -501,6 +503,7 @@ public struct MultipartParser: Sendable {
         }
         Self.append(input, range, to: &body)
         bodyLength += range.count
+        keptBytes += range.count
     }
 
     /// Copies `input[range]` to the end of `array` (the loop compiles to a block copy).

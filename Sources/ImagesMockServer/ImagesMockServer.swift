@@ -75,7 +75,7 @@ public final class ImagesMockServer: Sendable {
     /// Requests received and not yet completed.
     public var inFlightRequests: Int { core.inFlight.load(ordering: .relaxed) }
 
-    /// Bytes of request bodies held whole right now, over all connections (what
+    /// Bytes of request bodies held in memory right now, over all connections (what
     /// ``ImagesMockCore/BodyLimits/maximumBufferedBytes`` bounds).
     public var bufferedBodyBytes: Int { core.bufferedBodyBytes.load(ordering: .relaxed) }
 

@@ -47,7 +47,7 @@ final class ServerCore: Sendable {
     let configuration: ServerConfiguration
     let logger: Logger
     let inFlight = Atomic<Int>(0)
-    /// Bytes of bodies held whole (see ``BodyLimits/maximumBufferedBytes``) over all connections.
+    /// Bytes of request bodies held in memory over all connections (``BodyLimits/maximumBufferedBytes``).
     let bufferedBodyBytes = Atomic<Int>(0)
     /// How much of an over-limit chunked body is read and thrown away before the connection is closed.
     static let maximumDiscardedBytes = 1 << 30

@@ -188,7 +188,7 @@ public final class MockEngine: Sendable {
         let mebibytes = budget % (1024 * 1024) == 0 ? " (\(budget / (1024 * 1024)) MiB)" : ""
         return framingAnswer(
             request, status: 503, type: "server_error", message: "The engine is currently overloaded, please try again later.",
-            diagnosis: "Request bodies being received on other connections already hold most of images-mock's budget of \(budget) bytes\(mebibytes) for bodies held in memory (JSON bodies, multipart text fields; file content is not held); this one would pass it. Retry once they finish.")
+            diagnosis: "Request bodies held in memory while they arrive (whole JSON bodies; of multipart ones, text fields and what the image inspectors read) share a budget of \(budget) bytes\(mebibytes) over all connections, and this one would take them past it. Retry once the others finish.")
     }
 
     /// A request whose length cannot be trusted, answered as soon as its head is read (RFC 9112

@@ -351,3 +351,18 @@ struct RuleMatcherTests {
         #expect(miss.differences == ["model is 'gpt-image-2', not 'dall-e-3'"])
     }
 }
+
+@Suite("Named errors in the legacy style")
+struct LegacyNamedErrorTests {
+    @Test func theGPTSafetyRejectionKeepsItsCodeAndOtherEraBCodesGo() throws {
+        let context = NamedErrors.Context(style: .legacy, model: "gpt-image-2", requestID: "req_0123")
+        let moderated = try #require(NamedErrors.error(named: "moderation_blocked", context: context))
+        #expect(moderated.code == "moderation_blocked")
+        #expect(moderated.param == nil)
+        #expect(moderated.type == "image_generation_user_error")
+        // Era B rows with a code are rendered without it (as the legacy rows show).
+        #expect(try #require(NamedErrors.error(named: "mismatched_organization", context: NamedErrors.Context(style: .current, requestID: "r"))).code == "mismatched_organization")
+        #expect(try #require(NamedErrors.error(named: "mismatched_organization", context: context)).code == nil)
+        #expect(try #require(NamedErrors.error(named: "content_policy_violation", context: context)).code == "content_policy_violation")
+    }
+}

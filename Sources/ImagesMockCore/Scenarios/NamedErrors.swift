@@ -104,10 +104,11 @@ public enum NamedErrors {
         guard let entry = all.first(where: { $0.name == name }) else { return nil }
         var error = entry.make(context)
         if context.style == .legacy {
-            // Era A: no param; codes were only sent where the legacy rows show one.
+            // Era A: no param; codes were only sent where the legacy rows show one. The GPT image
+            // models' safety rejection has no Era A form: its code (what SDK users test) stays.
             error.param = nil
             if !["content_policy_violation", "billing_hard_limit_reached", "invalid_api_key", "rate_limit_exceeded", "rate_limit_tokens",
-                 "rate_limit_global", "insufficient_quota"].contains(name) {
+                 "rate_limit_global", "insufficient_quota", "moderation_blocked"].contains(name) {
                 error.code = nil
             }
         }

@@ -32,6 +32,8 @@ final class RequestContext: @unchecked Sendable {
     var phase = Phase.receiving
     /// This request's share of ``ServerCore/bufferedBodyBytes``, given back when it completes.
     var bufferedBytes = 0
+    /// Whether its declared length was reserved at admission: such a body is never cut for want of budget.
+    var reservedAtAdmission = false
     let started = ContinuousClock.now
 
     init(intake: RequestIntake) {
@@ -108,12 +110,17 @@ final class ServerCore: Sendable {
                 context.phase = .rejected
                 return queue(engine.payloadTooLarge(context.head, limit: configuration.bodyLimits.maximumBodyBytes).response, on: connection, context: context)
             }
-            // So is a body that could not be held now that others hold most of the budget.
+            // A body held whole reserves its declared length now: one that does not fit is refused
+            // before any of it is read, and one admitted is never cut off half-way for others.
             let limits = configuration.bodyLimits
-            if context.intake.buffersBody,
-                limits.exceedsBudget(declaredLength: context.head.headers["content-length"], buffered: bufferedBodyBytes.load(ordering: .relaxed)) {
-                context.phase = .rejected
-                return queue(engine.bufferedBodiesOverBudget(context.head, budget: limits.maximumBufferedBytes).response, on: connection, context: context)
+            if context.intake.buffersBody, let declared = context.head.headers["content-length"].flatMap({ Int($0) }), declared > 0 {
+                guard bufferedBodyBytes.add(declared, ordering: .relaxed).newValue <= limits.maximumBufferedBytes else {
+                    bufferedBodyBytes.subtract(declared, ordering: .relaxed)
+                    context.phase = .rejected
+                    return queue(engine.bufferedBodiesOverBudget(context.head, budget: limits.maximumBufferedBytes).response, on: connection, context: context)
+                }
+                context.bufferedBytes = declared
+                context.reservedAtAdmission = true
             }
             return .YES
         }
@@ -146,7 +153,7 @@ final class ServerCore: Sendable {
                 let grown = context.intake.heldBytes - context.bufferedBytes
                 if grown > 0 {
                     context.bufferedBytes += grown
-                    if bufferedBodyBytes.add(grown, ordering: .relaxed).newValue > limits.maximumBufferedBytes {
+                    if bufferedBodyBytes.add(grown, ordering: .relaxed).newValue > limits.maximumBufferedBytes && !context.reservedAtAdmission {
                         return refuseBody(engine.bufferedBodiesOverBudget(context.head, budget: limits.maximumBufferedBytes), context: context, connection: connection, chunkSize: size)
                     }
                 }
@@ -188,16 +195,11 @@ final class ServerCore: Sendable {
     }
 
     /// Stops taking a body mid-way: what was received is dropped (only the head is kept, for the
-    /// log line); with a declared length the answer goes out now, a chunked body is read to its
-    /// end first (libmicrohttpd 0.9.75 drops a response queued mid-chunked-upload).
+    /// log line), the rest is read and thrown away, and the answer goes out when the upload ends:
+    /// libmicrohttpd 0.9.75 closes the connection without sending a response queued mid-upload.
     private func refuseBody(_ plan: ResponsePlan, context: RequestContext, connection: OpaquePointer, chunkSize: Int) -> MHD_Result {
-        let declaredLength = context.head.headers["content-length"] != nil
         releaseBufferedBody(of: context)
         context.intake = engine.makeIntake(method: context.head.method, target: context.head.path, headers: HTTPHeaders())
-        guard !declaredLength else {
-            context.phase = .rejected
-            return queue(plan.response, on: connection, context: context)
-        }
         context.phase = .discarding(plan, discardedBytes: chunkSize)
         return .YES
     }

@@ -14,10 +14,13 @@ public struct RequestIntake {
     let isMultipart: Bool
     /// Whether the body is held whole until it ends (every body but a multipart one).
     public var buffersBody: Bool { !isMultipart }
-    /// Bytes of the body held in memory so far: all of a buffered body; of a multipart one, its
-    /// text fields and the parts of files an inspector reads. What the server's budget counts
-    /// (``BodyLimits/maximumBufferedBytes``).
+    /// Bytes of the body held in memory so far: the buffer of a buffered body (its capacity); of
+    /// a multipart one, its text fields, the parts of files an inspector reads and the record of
+    /// what was skipped. What the server's budget counts (``BodyLimits/maximumBufferedBytes``).
     public private(set) var heldBytes = 0
+    /// A declared length is reserved at once (up to this): growing the buffer by doubling held a
+    /// copy of the body and twice its memory at the end.
+    private static let largestReservation = 1 << 30
 
     init(head: HTTPRequest, multipartLimits: MultipartLimits?) {
         self.head = head
@@ -38,10 +41,13 @@ public struct RequestIntake {
     public mutating func receive(_ bytes: Span<UInt8>) {
         receivedBytes += bytes.count
         guard isMultipart else {
+            if buffer.capacity == 0, let declared = head.headers["content-length"].flatMap({ Int($0) }), declared > bytes.count {
+                buffer.reserveCapacity(min(declared, Self.largestReservation))
+            }
             buffer.append(addingCapacity: bytes.count) { output in
                 for index in bytes.indices { output.append(bytes[index]) }
             }
-            heldBytes = buffer.count
+            heldBytes = buffer.capacity
             return
         }
         guard failure == nil, parser != nil else { return }
@@ -52,7 +58,7 @@ public struct RequestIntake {
             keepCompletedParts()
             failure = error
         }
-        heldBytes = parser!.keptBytes
+        heldBytes = parser!.heldBytes
         if failure != nil { parser = nil }
     }
 

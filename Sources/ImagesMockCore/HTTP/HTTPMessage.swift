@@ -214,12 +214,6 @@ public struct BodyLimits: Sendable, Equatable {
         self.maximumBufferedBytes = max(maximumBufferedBytes, maximumBodyBytes)
     }
 
-    /// Whether a body of `declared` bytes (its `Content-Length`) cannot be buffered now that
-    /// `buffered` bytes are held: it is answered before any of it is read.
-    public func exceedsBudget(declaredLength declared: String?, buffered: Int) -> Bool {
-        guard let declared, let length = Int(declared), length > 0 else { return false }
-        return length > maximumBufferedBytes - buffered
-    }
 
     /// Whether a `Content-Length` value declares more than the limit; a length of digits too
     /// large for an `Int` does too (it once slipped past the check and the body was awaited).

@@ -97,8 +97,9 @@ public struct MultipartParser: Sendable {
     private var body: [UInt8] = []
     /// The current part's content length so far, kept or not.
     private var bodyLength = 0
-    /// Content bytes kept so far, over all parts (completed or not): the memory this body holds.
-    public private(set) var keptBytes = 0
+    /// The memory this body holds so far, over all parts (completed or not): content kept, and
+    /// the record of each run omitted (a PNG of millions of tiny IDAT chunks is mostly that).
+    public private(set) var heldBytes = 0
     /// Runs of the current part's content that were not kept (``FileContentRetention/imageStructure``).
     private var omitted: [Range<Int>] = []
     private var sieve: ImageStructureSieve?
@@ -480,6 +481,7 @@ public struct MultipartParser: Sendable {
                     omitted[omitted.count - 1] = last.lowerBound..<start + run.count
                 } else {
                     omitted.append(start..<start + run.count)
+                    heldBytes += MemoryLayout<Range<Int>>.stride
                 }
                 bodyLength += run.count
             }
@@ -503,7 +505,7 @@ public struct MultipartParser: Sendable {
         }
         Self.append(input, range, to: &body)
         bodyLength += range.count
-        keptBytes += range.count
+        heldBytes += range.count
     }
 
     /// Copies `input[range]` to the end of `array` (the loop compiles to a block copy).

@@ -9,7 +9,8 @@
 # counted; user time alone in brackets) and the new build's CPU relative to the old one, then the
 # means over all rounds. On a
 # shared machine whose speed changes within minutes, rounds that alternate within seconds compare
-# two builds far better than two separate runs of run.sh. Knobs: AB_ROUNDS (6), AB_SECONDS (3).
+# two builds far better than two separate runs of run.sh; the order of the servers is reversed
+# every other round. Knobs: AB_ROUNDS (6), AB_SECONDS (3).
 #
 # Needs what run.sh builds first: Benchmarks/.build/tools/mhd_baseline, results/*.body and
 # *.headers (captured by benchmarks 2 and 5), and .build/data/ (uploads and the rules file).
@@ -90,11 +91,20 @@ log=$(mktemp)
 for round in $(seq "$rounds"); do
     cpu=() user=()
     printf '%-6s' "$round"
-    for index in "${!names[@]}"; do
+    # Every other round runs the servers in reverse order: the slot a server runs in moved its
+    # figure by ~6 % on edits (the first slot measured cheaper), which alternating cancels out.
+    order=("${!names[@]}")
+    if (( round % 2 == 0 )); then
+        order=()
+        for (( index = ${#names[@]} - 1; index >= 0; index-- )); do order+=("$index"); done
+    fi
+    for index in "${order[@]}"; do
         read -r nanos user_nanos < <(measure "$((base + index))" "${pids[$index]}")
-        cpu+=("$nanos")
-        user+=("$user_nanos")
-        printf '%17.1f (%5.1f)' "$(awk -v n="$nanos" 'BEGIN { print n / 1000 }')" "$(awk -v n="$user_nanos" 'BEGIN { print n / 1000 }')"
+        cpu[index]=$nanos
+        user[index]=$user_nanos
+    done
+    for index in "${!names[@]}"; do
+        printf '%17.1f (%5.1f)' "$(awk -v n="${cpu[index]}" 'BEGIN { print n / 1000 }')" "$(awk -v n="${user[index]}" 'BEGIN { print n / 1000 }')"
     done
     echo "${cpu[*]} ${user[*]}" >>"$log"
     if [[ $mode == rules ]]; then

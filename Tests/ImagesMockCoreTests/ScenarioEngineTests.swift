@@ -49,6 +49,17 @@ struct ScenarioEngineTests {
         #expect(engine.respond(to: generation(json, key: "sk-a")).response.status == 503)
     }
 
+    @Test func aScriptedRateLimitQuotesTheScenariosLimit() {
+        let scenario = Scenario(rateLimits: RateLimitSpec(imagesPerMinute: 15), rules: [
+            Rule(name: "limited", when: RuleCondition(prompt: .contains("limit me")), action: .respond(.error(name: "rate_limit_exceeded"))),
+        ])
+        let engine = MockEngine(configuration: MockConfiguration(), scenario: scenario)
+        let limited = engine.respond(to: generation(#"{"model":"gpt-image-2","prompt":"limit me"}"#)).response
+        #expect(limited.status == 429)
+        let message = body(limited)?["error"]?.objectValue?["message"]?.stringValue ?? ""
+        #expect(message.contains("Limit: 15/1min. Current: 16/1min."), "\(message)")
+    }
+
     @Test func rulesMatchOnPromptModelParamsHeadersAndKey() throws {
         let scenario = Scenario(rules: [
             Rule(name: "blocked", when: RuleCondition(models: ["dall-e-3", "gpt-image-2"], prompt: .contains("forbidden")), action: .respond(.error(name: "content_policy_violation"))),
@@ -364,5 +375,13 @@ struct LegacyNamedErrorTests {
         #expect(try #require(NamedErrors.error(named: "mismatched_organization", context: NamedErrors.Context(style: .current, requestID: "r"))).code == "mismatched_organization")
         #expect(try #require(NamedErrors.error(named: "mismatched_organization", context: context)).code == nil)
         #expect(try #require(NamedErrors.error(named: "content_policy_violation", context: context)).code == "content_policy_violation")
+    }
+
+    @Test func theNamedRateLimitQuotesTheScenariosImageLimit() throws {
+        let configured = NamedErrors.Context(style: .current, requestID: "r", organization: "org-x", imagesPerMinute: 15)
+        let quoted = try #require(NamedErrors.error(named: "rate_limit_exceeded", context: configured)?.message)
+        #expect(quoted.contains("in organization org-x. Limit: 15/1min. Current: 16/1min. Please visit"))
+        let unset = try #require(NamedErrors.error(named: "rate_limit_exceeded", context: NamedErrors.Context(style: .current, requestID: "r"))?.message)
+        #expect(unset.contains("Limit: 5/1min. Current: 6/1min."))
     }
 }

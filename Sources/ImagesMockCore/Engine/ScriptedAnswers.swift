@@ -42,7 +42,9 @@ extension MockEngine {
     ) -> ResponsePlan {
         switch spec {
         case .error(let name, let message, let headers):
-            let context = NamedErrors.Context(style: behaviour.errorStyle, model: input.model, requestID: requestID, apiKey: key, organization: behaviour.organization)
+            let context = NamedErrors.Context(
+                style: behaviour.errorStyle, model: input.model, requestID: requestID, apiKey: key, organization: behaviour.organization,
+                imagesPerMinute: behaviour.scenario.rateLimits?.imagesPerMinute)
             var error = NamedErrors.error(named: name, context: context)
                 ?? APIError(status: 500, message: "The server had an error while processing your request. Sorry about that!", type: "server_error",
                             diagnosis: "The scenario names an unknown error '\(name)'.")

@@ -14,13 +14,19 @@ public enum NamedErrors {
         public var requestID: String
         public var apiKey: String?
         public var organization: String
+        /// The scenario's `rate_limits.images_per_minute`, quoted by `rate_limit_exceeded` (else 5).
+        public var imagesPerMinute: Int?
 
-        public init(style: ErrorStyle, model: String? = nil, requestID: String, apiKey: String? = nil, organization: String = MockConfiguration.defaultOrganization) {
+        public init(
+            style: ErrorStyle, model: String? = nil, requestID: String, apiKey: String? = nil, organization: String = MockConfiguration.defaultOrganization,
+            imagesPerMinute: Int? = nil
+        ) {
             self.style = style
             self.model = model
             self.requestID = requestID
             self.apiKey = apiKey
             self.organization = organization
+            self.imagesPerMinute = imagesPerMinute
         }
     }
 
@@ -49,9 +55,10 @@ public enum NamedErrors {
                 type: "insufficient_quota", code: "insufficient_quota", headers: HTTPHeaders([("x-should-retry", "false")]))
         },
         Entry(name: "rate_limit_exceeded", summary: "429 images per minute (row 28), retry-after 1 s") { context in
-            APIError(
+            let limit = context.imagesPerMinute ?? 5
+            return APIError(
                 status: 429,
-                message: "Rate limit exceeded for images per minute in organization \(context.organization). Limit: 5/1min. Current: 6/1min. Please visit https://platform.openai.com/docs/guides/rate-limits to learn how to increase your rate limit.",
+                message: "Rate limit exceeded for images per minute in organization \(context.organization). Limit: \(limit)/1min. Current: \(limit + 1)/1min. Please visit https://platform.openai.com/docs/guides/rate-limits to learn how to increase your rate limit.",
                 type: "requests", code: "rate_limit_exceeded", headers: HTTPHeaders([("retry-after", "1"), ("retry-after-ms", "1000")]))
         },
         Entry(name: "rate_limit_tokens", summary: "429 tokens per minute (row 28a), try again in 2.496 s") { context in

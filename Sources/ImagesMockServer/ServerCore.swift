@@ -113,7 +113,7 @@ final class ServerCore: Sendable {
             // A body held whole reserves its declared length now: one that does not fit is refused
             // before any of it is read, and one admitted is never cut off half-way for others.
             let limits = configuration.bodyLimits
-            if context.intake.buffersBody, let declared = context.head.headers["content-length"].flatMap({ Int($0) }), declared > 0 {
+            if context.intake.buffersBody, let declared = context.intake.declaredLength {
                 guard bufferedBodyBytes.add(declared, ordering: .relaxed).newValue <= limits.maximumBufferedBytes else {
                     bufferedBodyBytes.subtract(declared, ordering: .relaxed)
                     context.phase = .rejected

@@ -14,9 +14,12 @@ public struct RequestIntake {
     let isMultipart: Bool
     /// Whether the body is held whole until it ends (every body but a multipart one).
     public var buffersBody: Bool { !isMultipart }
-    /// Bytes of the body held in memory so far: the buffer of a buffered body (its capacity); of
-    /// a multipart one, its text fields, the parts of files an inspector reads and the record of
-    /// what was skipped. What the server's budget counts (``BodyLimits/maximumBufferedBytes``).
+    /// The body's length as its `Content-Length` declares it (a positive number), read once.
+    public let declaredLength: Int?
+    /// Bytes of the body held in memory so far: of a buffered body, its declared length (what its
+    /// buffer is reserved at) or, without one, its buffer's capacity; of a multipart one, its text
+    /// fields, the parts of files an inspector reads and the record of what was skipped. What the
+    /// server's budget counts (``BodyLimits/maximumBufferedBytes``).
     public private(set) var heldBytes = 0
     /// A declared length is reserved at once (up to this): growing the buffer by doubling held a
     /// copy of the body and twice its memory at the end.
@@ -25,10 +28,11 @@ public struct RequestIntake {
     init(head: HTTPRequest, multipartLimits: MultipartLimits?) {
         self.head = head
         isMultipart = multipartLimits != nil
+        declaredLength = head.headers["content-length"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
         guard let multipartLimits, let contentType = head.headers["content-type"] else { return }
         do {
             parser = try MultipartParser(contentType: contentType, limits: multipartLimits)
-            parser?.expectedBodyLength = head.headers["content-length"].flatMap { Int($0) }
+            parser?.expectedBodyLength = declaredLength
             // Uploads are only inspected, never echoed: their image data need not be kept.
             parser?.fileRetention = .imageStructure
         } catch {
@@ -41,13 +45,14 @@ public struct RequestIntake {
     public mutating func receive(_ bytes: Span<UInt8>) {
         receivedBytes += bytes.count
         guard isMultipart else {
-            if buffer.capacity == 0, let declared = head.headers["content-length"].flatMap({ Int($0) }), declared > bytes.count {
-                buffer.reserveCapacity(min(declared, Self.largestReservation))
+            if buffer.capacity == 0, let declaredLength, declaredLength > bytes.count {
+                buffer.reserveCapacity(min(declaredLength, Self.largestReservation))
             }
             buffer.append(addingCapacity: bytes.count) { output in
                 for index in bytes.indices { output.append(bytes[index]) }
             }
-            heldBytes = buffer.capacity
+            // Counted as declared (the server reserves that much up front), not as malloc rounded it.
+            heldBytes = declaredLength.map { Swift.max($0, buffer.count) } ?? buffer.capacity
             return
         }
         guard failure == nil, parser != nil else { return }

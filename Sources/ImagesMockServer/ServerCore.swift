@@ -51,6 +51,10 @@ final class ServerCore: Sendable {
     let inFlight = Atomic<Int>(0)
     /// Bytes of request bodies held in memory over all connections (``BodyLimits/maximumBufferedBytes``).
     let bufferedBodyBytes = Atomic<Int>(0)
+    /// Bodies holding no more than this are left out of the budget: as much as libmicrohttpd's own
+    /// buffer of each connection (`connectionMemoryLimit`), so memory stays within twice what the
+    /// connections take anyway, and a small JSON request costs no shared counter.
+    static let uncountedBodyBytes = 64 * 1024
     /// How much of an over-limit chunked body is read and thrown away before the connection is closed.
     static let maximumDiscardedBytes = 1 << 30
     let shuttingDown = Atomic<Bool>(false)
@@ -113,7 +117,7 @@ final class ServerCore: Sendable {
             // A body held whole reserves its declared length now: one that does not fit is refused
             // before any of it is read, and one admitted is never cut off half-way for others.
             let limits = configuration.bodyLimits
-            if context.intake.buffersBody, let declared = context.intake.declaredLength {
+            if context.intake.buffersBody, let declared = context.intake.declaredLength, declared > Self.uncountedBodyBytes {
                 guard bufferedBodyBytes.add(declared, ordering: .relaxed).newValue <= limits.maximumBufferedBytes else {
                     bufferedBodyBytes.subtract(declared, ordering: .relaxed)
                     context.phase = .rejected
@@ -150,8 +154,9 @@ final class ServerCore: Sendable {
                     context.intake.receive(bytes.span)
                 }
                 // What the body holds in memory counts against one budget for all connections.
-                let grown = context.intake.heldBytes - context.bufferedBytes
-                if grown > 0 {
+                let held = context.intake.heldBytes
+                let grown = held - context.bufferedBytes
+                if grown > 0 && (held > Self.uncountedBodyBytes || context.bufferedBytes > 0) {
                     context.bufferedBytes += grown
                     if bufferedBodyBytes.add(grown, ordering: .relaxed).newValue > limits.maximumBufferedBytes && !context.reservedAtAdmission {
                         return refuseBody(engine.bufferedBodiesOverBudget(context.head, budget: limits.maximumBufferedBytes), context: context, connection: connection, chunkSize: size)

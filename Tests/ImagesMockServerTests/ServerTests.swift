@@ -161,7 +161,7 @@ struct ServerTests {
 
             // So is a multipart body with a declared length (its text fields are held): the whole
             // upload is read, then the 503 goes out (libmicrohttpd drops an answer queued mid-upload).
-            let textForm = "--b\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\n" + String(repeating: "p", count: 60_000) + "\r\n--b--\r\n"
+            let textForm = "--b\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\n" + String(repeating: "p", count: 70_000) + "\r\n--b--\r\n"
             let heldText = try RawHTTPConnection(port: mock.port)
             heldText.send("POST /v1/images/edits HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: \(textForm.utf8.count)\r\n\r\n\(textForm)")
             let refused = try #require(try heldText.readResponse())

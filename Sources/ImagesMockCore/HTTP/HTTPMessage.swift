@@ -203,7 +203,8 @@ public struct BodyLimits: Sendable, Equatable {
     /// inspector reads (file content is otherwise only counted). A body that takes the sum past
     /// this gets a 503 (`overloaded`, which clients retry). Without it, memory was bounded only by
     /// connections × ``maximumBodyBytes`` (16,384 × 64 MiB). Never below ``maximumBodyBytes``, so
-    /// one body of any allowed size always fits on its own.
+    /// one body of any allowed size always fits on its own. (The server leaves bodies of at most
+    /// 64 KiB out of the sum.)
     public var maximumBufferedBytes: Int
 
     /// The budget of buffered bodies defaults to 512 MiB: eight bodies of the default limit at once.

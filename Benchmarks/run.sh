@@ -177,10 +177,19 @@ load() {
     printf '  %-18s %s\n' "$1" "$(grep '^Requests/sec' "$results/wrk-$1.txt" | tail -n 1)"
 }
 
-# first_goes_second ROUND: whether the pair of a comparison runs in reverse order this round. The
-# slot a server runs in moved its figure (the first measured ~6 % cheaper on edits in ab.sh), so
-# even rounds reverse the order; with an even BENCH_ROUNDS each side runs first equally often.
-first_goes_second() { (( $1 % 2 == 0 )); }
+# load_pair ROUND REQUEST_FILE NAME_A URL_A PID_A NAME_B URL_B PID_B: one measured run of each
+# side of a comparison, A first in odd rounds and B first in even ones. The slot a server runs in
+# moved its figure (the first measured ~6 % cheaper on edits in ab.sh); with an even BENCH_ROUNDS
+# each side runs first equally often.
+load_pair() {
+    if (( $1 % 2 == 0 )); then
+        load "$6" "$2" "$7" "$8"
+        load "$3" "$2" "$4" "$5"
+    else
+        load "$3" "$2" "$4" "$5"
+        load "$6" "$2" "$7" "$8"
+    fi
+}
 
 # Request bodies of benchmarks 2 and 8 (the same generations request), and 7.
 printf '%s' '{"model":"gpt-image-1.5","prompt":"bench","size":"1024x1024","quality":"low"}' >"$results/generations.request"
@@ -229,20 +238,12 @@ if enabled THROUGHPUT; then
     warm mock-error "$results/error.request" "$mock_url"
     warm c-error "$results/error.request" "$c_error_url"
     # Rounds alternate mock and C so that drift in the machine's load hits both alike, and which
-    # of them goes first alternates too (see first_goes_second).
+    # of them goes first alternates too (see load_pair).
     for round in $(seq 1 "$rounds"); do
         echo "  round $round of $rounds"
-        if first_goes_second "$round"; then
-            load c-generations "$results/generations.request" "$c_generations_url" "$c_generations_pid"
-            load mock-generations "$results/generations.request" "$mock_url" "$mock_pid"
-            load c-error "$results/error.request" "$c_error_url" "$c_error_pid"
-            load mock-error "$results/error.request" "$mock_url" "$mock_pid"
-        else
-            load mock-generations "$results/generations.request" "$mock_url" "$mock_pid"
-            load c-generations "$results/generations.request" "$c_generations_url" "$c_generations_pid"
-            load mock-error "$results/error.request" "$mock_url" "$mock_pid"
-            load c-error "$results/error.request" "$c_error_url" "$c_error_pid"
-        fi
+        load_pair "$round" "$results/generations.request" mock-generations "$mock_url" "$mock_pid" \
+            c-generations "$c_generations_url" "$c_generations_pid"
+        load_pair "$round" "$results/error.request" mock-error "$mock_url" "$mock_pid" c-error "$c_error_url" "$c_error_pid"
     done
     stop_servers
 fi
@@ -290,13 +291,7 @@ if enabled EDITS; then
     warm c-edits "$data/edits-1200.multipart" "$c_url"
     for round in $(seq 1 "$rounds"); do
         echo "  round $round of $rounds"
-        if first_goes_second "$round"; then
-            load c-edits "$data/edits-1200.multipart" "$c_url" "$c_pid"
-            load mock-edits "$data/edits-1200.multipart" "$mock_url" "$mock_pid"
-        else
-            load mock-edits "$data/edits-1200.multipart" "$mock_url" "$mock_pid"
-            load c-edits "$data/edits-1200.multipart" "$c_url" "$c_pid"
-        fi
+        load_pair "$round" "$data/edits-1200.multipart" mock-edits "$mock_url" "$mock_pid" c-edits "$c_url" "$c_pid"
     done
     stop_servers
     reset_request_shape
@@ -380,13 +375,7 @@ if enabled RULES; then
     warm mock-rules "$results/generations.request" "$rules_url"
     for round in $(seq 1 "$rounds"); do
         echo "  round $round of $rounds"
-        if first_goes_second "$round"; then
-            load mock-rules "$results/generations.request" "$rules_url" "$rules_pid"
-            load mock-norules "$results/generations.request" "$plain_url" "$plain_pid"
-        else
-            load mock-norules "$results/generations.request" "$plain_url" "$plain_pid"
-            load mock-rules "$results/generations.request" "$rules_url" "$rules_pid"
-        fi
+        load_pair "$round" "$results/generations.request" mock-norules "$plain_url" "$plain_pid" mock-rules "$rules_url" "$rules_pid"
     done
     stop_servers
     reset_request_shape
